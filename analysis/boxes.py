@@ -318,14 +318,26 @@ def bound_region(
 
 
 def to_constraints(box: Box, space: Space) -> tuple[Constraint, ...]:
-    """The box as contract constraints, in space order, dropping sides that constrain nothing."""
+    """The box as contract constraints, in space order, dropping sides that constrain nothing.
+
+    A box that keeps a sub-dimension present (its ``ABSENT`` value peeled away) says, in the
+    contract's terms, that the sub-dimension's ``when`` holds: that becomes constraints on the
+    parents, since the sub-dimension's own values would all be allowed and say nothing.
+    """
+    parents: dict[str, set[Value]] = {}
+    for spec in space.attributes:
+        kept = box.values.get(spec.name)
+        if spec.when and kept is not None and ABSENT not in kept:
+            for parent, values in spec.when:
+                parents[parent] = parents.get(parent, set(values)) & set(values)
     out = []
     for spec in space.attributes:
         name = spec.name
-        if name in box.values:
-            allowed = [v for v in (spec.values or ()) if v in box.values[name]]
-            if spec.values is not None and len(allowed) < len(spec.values):
-                out.append(Constraint(name, values=tuple(allowed)))
+        if name in box.values or name in parents:
+            kept = box.values.get(name, frozenset(spec.values or ()))
+            present = [v for v in (spec.values or ()) if v in kept and v in parents.get(name, kept)]
+            if spec.values is not None and len(present) < len(spec.values):
+                out.append(Constraint(name, values=tuple(present)))
         elif name in box.low or name in box.high:
             lo = box.low.get(name)
             hi = box.high.get(name)

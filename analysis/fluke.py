@@ -41,10 +41,16 @@ def upper_bound(failures: int, runs: int, confidence: float = 0.95) -> float:
     return float(beta.ppf(confidence, failures + 1, runs - failures))
 
 
-def hypotheses(background: Rate) -> tuple[float, float]:
+def hypotheses(background: Rate | float) -> tuple[float, float]:
     """The SPRT's (p0, p1) for a given background rate."""
-    p0 = min(max(background.rate, 0.01), FLUKE_P0_CAP)
+    level = background.rate if isinstance(background, Rate) else background
+    p0 = min(max(level, 0.01), FLUKE_P0_CAP)
     return p0, max(0.3, p0 + BUG_MARGIN)
+
+
+def passes_to_call_fluke(p0: float, p1: float, alpha: float = 0.05, beta_: float = 0.05) -> int:
+    """How many clean replays in a row the SPRT needs before it calls a fluke."""
+    return math.ceil(math.log(beta_ / (1 - alpha)) / math.log((1 - p1) / (1 - p0)))
 
 
 def sprt(

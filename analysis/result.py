@@ -135,3 +135,23 @@ class HuntAnalysis:
             "fluke_upper_bound": self.fluke_upper_bound,
             "regions": [r.to_json() for r in self.regions],
         }
+
+
+def constraint_words(region: Region) -> str:
+    """The region's constraints in words ("a is a1 and x <= 0.4")."""
+    parts = []
+    for c in region.constraints:
+        if c.values is not None:
+            values = ", ".join(map(str, c.values))
+            parts.append(
+                f"{c.attribute} is {values}"
+                if len(c.values) == 1
+                else f"{c.attribute} is one of {values}"
+            )
+        elif c.min is not None and c.max is not None:
+            parts.append(f"{c.attribute} is between {c.min:g} and {c.max:g}")
+        elif c.max is not None:
+            parts.append(f"{c.attribute} <= {c.max:g}")
+        elif c.min is not None:
+            parts.append(f"{c.attribute} >= {c.min:g}")
+    return " and ".join(parts) or "anywhere near the origin"

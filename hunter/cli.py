@@ -171,7 +171,8 @@ def _progress(total: int, label: str, *, quiet: bool) -> Any:
                     progress.update(
                         task,
                         completed=p.simulations,
-                        status=f"{p.failures} failed, {p.errors} errors, {p.phase}",
+                        status=f"{p.failures} failed, {p.errors} errors, {p.phase}"
+                        + (f"; region: {p.region}" if p.region else ""),
                     )
 
             yield Tick()

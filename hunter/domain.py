@@ -348,6 +348,13 @@ class Run:
     def failed_checks(self) -> tuple[str, ...]:
         return tuple(sorted({v.check for v in self.verdicts if v.failed}))
 
+    def fails_like(self, checks: frozenset[str]) -> bool:
+        """Whether the run failed one of ``checks`` (any failure at all when ``checks`` is empty,
+        as for a SUT that reports a bare ``{"failed": true}``)."""
+        if not self.failed:
+            return False
+        return not checks or bool(checks & set(self.failed_checks))
+
     def to_json(self, *, events: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "run_id": self.run_id,

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from hunter.analysis import analyse_hunt, background_rate, replay_decision
-from hunter.analysis.result import HuntAnalysis, MapProposal, Region
+from hunter.analysis.result import HuntAnalysis, MapProposal, Region, constraint_words
+from hunter.analysis.stopping import settled
 from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import Run
 from hunter.errors import InvalidConfig, SutError
@@ -76,6 +77,7 @@ class HuntSettings:
     batch_size: int = 16
     max_cost: float | None = None  # USD; model SUTs record cost_usd per run
     rewrite_model: str | None = None  # a model for the llm_rewrite perturber (MODEL name)
+    early_stop: bool = True  # stop once the verdict and regions settle (analysis.stopping)
 
     def __post_init__(self) -> None:
         if self.budget < 1:
@@ -93,6 +95,7 @@ class Progress:
     failures: int
     errors: int
     phase: str
+    region: str = ""  # the origin's region as the analysis after the last batch bounds it
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ def _fingerprint(run_id: str, settings: HuntSettings, setup: HuntSetup) -> str:
         "strategy": settings.strategy,
         "batch": settings.batch_size,
         "rewrite": settings.rewrite_model,
+        "early_stop": settings.early_stop,
         "setup": setup.to_json(),
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
@@ -185,7 +189,13 @@ def run_hunt(
     if previous is not None:
         hunt_id = previous.hunt_id
     else:
-        config = {**setup.to_json(), "strategy": settings.strategy, "batch": settings.batch_size}
+        config = {
+            **setup.to_json(),
+            "strategy": settings.strategy,
+            "batch": settings.batch_size,
+            "early_stop": settings.early_stop,
+            "rewrite_model": settings.rewrite_model,
+        }
         hunt_id = store.add_hunt(run_id, settings.seed, settings.budget, config, fingerprint)
     stored: dict[tuple[int, str], Run] = {}
     for run in store.runs(hunt_id=hunt_id, events=False):
@@ -202,21 +212,27 @@ def run_hunt(
             journal_path=_journal_path(store, hunt_id),
         )
     )
+    background = [
+        r for r in store.runs(campaigns_only=True, sut=origin.sut) if r.run_id != origin.run_id
+    ]
+    background_est = background_rate(origin, background, setup.coverage_map)
     context = HuntContext(
         origin=replace(origin.scenario, items=tuple(sorted(origin_attrs.items()))),
         space=space,
         coverage_map=setup.coverage_map,
         observations=(),
         budget=settings.budget,
+        background=background_est.rate,
+        origin_checks=frozenset(origin.failed_checks),
     )
-    background = [
-        r for r in store.runs(campaigns_only=True, sut=origin.sut) if r.run_id != origin.run_id
-    ]
-    background_est = background_rate(origin, background, setup.coverage_map)
     executor = Executor(sut, workers=settings.workers, cluster=settings.cluster)
     failures = 0
     errors = 0
     stop_reason = "budget"
+    # One analysis per batch feeds the stop rule and the progress bar's region estimate.
+    watch = settings.early_stop or on_progress is not None
+    history: list[tuple[int, HuntAnalysis]] = []
+    region_text = ""
     try:
         batch_index = 0
         while context.remaining > 0:
@@ -255,6 +271,7 @@ def run_hunt(
                             failures,
                             errors,
                             proposal.strategy,
+                            region_text,
                         )
                     )
             context = replace(context, observations=context.observations + tuple(new_runs))
@@ -272,6 +289,22 @@ def run_hunt(
             if replays and replay_decision(list(replays), background_est) == "fluke":
                 stop_reason = "fluke"
                 break
+            if watch and context.remaining > 0:
+                now = analyse_hunt(
+                    origin,
+                    context.observations,
+                    space,
+                    setup.coverage_map,
+                    background,
+                    budget_exhausted=False,
+                )
+                history.append((len(context.observations), now))
+                region_text = origin_region_text(now)
+                if settings.early_stop and settled(
+                    history, context.observations, space, context.origin_checks
+                ):
+                    stop_reason = "settled"
+                    break
     finally:
         executor.close()
         sut.close()
@@ -307,6 +340,14 @@ def run_hunt(
     }
     store.finish_hunt(hunt_id, result)
     return HuntOutcome(hunt_id, origin, setup, tuple(runs), analysis, result, resumed)
+
+
+def origin_region_text(analysis: HuntAnalysis) -> str:
+    """The origin's region in a few words, for the progress bar (empty while there is none)."""
+    region = next((r for r in analysis.regions if r.contains_origin), None)
+    if region is None:
+        return ""
+    return f"{constraint_words(region)} ({region.inside.rate:.0%} fail)"
 
 
 def _journal_path(store: Store, hunt_id: str) -> str | None:

@@ -3,14 +3,26 @@
 The default is an explicit staged schedule, because each stage answers the question the next
 one depends on:
 
-1. **replay**: is the origin's failure reproducible, and how often does it fail? (Stops early
-   once the replay failure rate's 95% Wilson interval is narrow.)
-2. **broad** (first 30% of the rest): every single change (``one_at_a_time``) and random points
-   around the origin (``neighbourhood``): which attributes matter, roughly how far; a little
-   ``boundary`` already starts bisecting the brackets the single changes open.
-3. **model-guided** (to 70%): ``active`` level-set sampling, ``boundary`` bisection, some
-   ``optuna``, a little ``neighbourhood`` so the model keeps seeing fresh ground.
-4. **edges**: ``boundary`` until every edge is pinned, ``active`` for the rest.
+1. **replay**: is the origin's failure reproducible? Replays run until Wald's sequential test
+   (the one the verdict uses) decides: the first batch holds just enough of them to call a
+   fluke if all pass; later batches add a few while the test is undecided. A clear bug thus
+   costs a handful of replays and the rest of the budget maps its region.
+2. **broad** (the first ``BROAD_RUNS`` after the replays): mostly ``region``, which tests the
+   analysis' current box (inside with every other attribute at random, and just past each
+   side; the neighbourhood until there is a box), plus random points around the origin
+   (``neighbourhood``), a few single changes (``one_at_a_time``) whose brackets ``boundary``
+   starts bisecting, and ``llm_rewrite`` when a model is configured.
+3. **model-guided** (to 70% of the budget): ``region`` above all, with a little ``boundary``,
+   ``active`` level-set sampling and ``neighbourhood`` so fresh ground keeps coming in.
+4. **edges**: ``region`` and ``boundary`` pin the sides, ``active`` and ``optuna`` look for
+   what the box misses.
+
+The shares are measured, not guessed: ``hunter bench hunt`` compares schedules on planted
+landscapes, and testing the current box beat every single strategy there (the README has the
+figures), because a box is only ever wrong by a constraint too many or too few, and points
+inside it with everything else at random, or just past one side, expose exactly those.
+Most hunts stop well before the edges stage: the hunt loop stops once the verdict and the
+origin's region have settled (``hunter.analysis.stopping``).
 
 Within a stage the batch is split by fixed shares; a strategy that runs out of ideas
 (``one_at_a_time`` done, every edge pinned) hands its share on to the next in the stage, so a
@@ -24,15 +36,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binomtest
 
+from hunter.analysis.fluke import hypotheses, passes_to_call_fluke, replay_counts, sprt
 from hunter.perturbers.base import HuntContext, Perturber, Proposal
 from hunter.perturbers.registry import get_perturber
 
-DEFAULT_STRATEGIES = ("replay", "one_at_a_time", "neighbourhood", "active", "optuna", "boundary")
+DEFAULT_STRATEGIES = (
+    "replay",
+    "one_at_a_time",
+    "neighbourhood",
+    "region",
+    "active",
+    "optuna",
+    "boundary",
+)
 
-REPLAY_SETTLED_WIDTH = 0.45
-"""Replays stop early once the 95% interval of their failure rate is at most this wide."""
+MIN_REPLAYS = 4
+"""Replays run before the sequential test may stop them, however clear it is."""
+REPLAYS_WHILE_UNDECIDED = 4
+"""Replays per batch while the sequential test is still undecided after the first batch."""
+DEFAULT_BACKGROUND = 0.05
+"""The fluke hypothesis when the hunt has no campaign runs to measure the background on."""
 
 FALLBACKS = ("neighbourhood", "uniform")
 """Strategies that never run out of ideas: they absorb shares others could not use."""
@@ -48,14 +72,22 @@ class Stage:
 
 BROAD = Stage(
     "broad",
-    (("one_at_a_time", 0.45), ("llm_rewrite", 0.2), ("boundary", 0.2), ("neighbourhood", 0.35)),
+    (
+        ("region", 0.6),
+        ("one_at_a_time", 0.1),
+        ("llm_rewrite", 0.2),
+        ("boundary", 0.1),
+        ("neighbourhood", 0.2),
+    ),
 )
 MODEL = Stage(
-    "model", (("active", 0.4), ("boundary", 0.3), ("optuna", 0.2), ("neighbourhood", 0.1))
+    "model", (("region", 0.7), ("boundary", 0.1), ("active", 0.1), ("neighbourhood", 0.1))
 )
-EDGES = Stage("edges", (("boundary", 0.5), ("active", 0.4), ("neighbourhood", 0.1)))
-STAGE_ENDS = ((0.3, BROAD), (0.7, MODEL), (float("inf"), EDGES))
-"""Each stage lasts until this share of the post-replay budget is spent."""
+EDGES = Stage("edges", (("region", 0.5), ("boundary", 0.2), ("active", 0.2), ("optuna", 0.1)))
+BROAD_RUNS = 32
+"""Runs after the replays that the broad stage lasts at least."""
+STAGE_ENDS = ((0.7, MODEL), (float("inf"), EDGES))
+"""After the broad stage, each stage lasts until this share of the post-replay budget is spent."""
 
 
 def split(shares: Mapping[str, float], n: int) -> dict[str, int]:
@@ -78,14 +110,14 @@ class Allocator:
         strategies: the strategies allowed (default: all but ``uniform``); stage shares of
             strategies not allowed go to the others.
         batch_size: the batch size the hunt uses (kept for reference; ``max_n`` rules).
-        replays: replays to run before anything else (fewer once they settle).
+        replays: the most replays a hunt runs (fewer once the sequential test decides).
     """
 
     def __init__(
         self,
         strategies: Sequence[str] | None = None,
         batch_size: int = 16,
-        replays: int = 12,
+        replays: int = 24,
         rewrite_model: str | None = None,
         journal_path: str | None = None,
     ) -> None:
@@ -116,21 +148,29 @@ class Allocator:
         return allocator
 
     def replays_wanted(self, context: HuntContext) -> int:
-        """Replays still to run: up to ``replays``, none once their failure rate is settled."""
+        """Replays for the next batch: none once the fluke-or-bug test has decided."""
         if "replay" not in self.perturbers or len(self.perturbers) == 1:
             return 0
         done = context.by_strategy("replay")
-        valid = [r for r in done if r.error is None]
-        if len(valid) >= max(4, self.replays // 2):
-            ci = binomtest(sum(r.failed for r in valid), len(valid)).proportion_ci(method="wilson")
-            if ci.high - ci.low <= REPLAY_SETTLED_WIDTH:
-                return 0
-        return max(self.replays - len(done), 0)
+        failures, runs = replay_counts(done)
+        background = DEFAULT_BACKGROUND if context.background is None else context.background
+        p0, p1 = hypotheses(background)
+        decided = runs >= MIN_REPLAYS and sprt(failures, runs, p0, p1) != "continue"
+        if decided or len(done) >= self.replays:
+            return 0
+        if not done:  # enough clean replays to call a fluke at once if that is what it is
+            wanted = max(passes_to_call_fluke(p0, p1), MIN_REPLAYS)
+        else:
+            wanted = REPLAYS_WHILE_UNDECIDED
+        return min(wanted, self.replays - len(done))
 
     def stage(self, context: HuntContext) -> Stage:
         """The schedule's stage for the next batch, from how much of the budget is spent."""
         replayed = len(context.by_strategy("replay"))
-        spent = (len(context.observations) - replayed) / max(context.budget - replayed, 1)
+        done = len(context.observations) - replayed
+        if done < BROAD_RUNS:
+            return BROAD
+        spent = done / max(context.budget - replayed, 1)
         return next(stage for end, stage in STAGE_ENDS if spent < end)
 
     def next_batch(

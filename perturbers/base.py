@@ -31,6 +31,10 @@ class HuntContext:
         observations: every run of this hunt so far, in the order they were proposed; runs with
             an ``error`` are SUT errors and say nothing about the agent.
         budget: the hunt's total simulation budget (a hard cap).
+        background: how often scenarios like the origin fail in the store's campaigns (the
+            fluke hypothesis of the replay test), when known.
+        origin_checks: the checks the origin failed: a run fails "like the origin" when it
+            fails one of them (empty: any failure counts).
     """
 
     origin: Scenario
@@ -38,6 +42,8 @@ class HuntContext:
     coverage_map: CoverageMap | None
     observations: tuple[Run, ...]
     budget: int
+    background: float | None = None
+    origin_checks: frozenset[str] = frozenset()
 
     @property
     def valid(self) -> tuple[Run, ...]:

@@ -11,6 +11,7 @@ from hunter.perturbers.boundary import BoundaryPerturber
 from hunter.perturbers.neighbourhood import NeighbourhoodPerturber
 from hunter.perturbers.one_at_a_time import OneAtATimePerturber
 from hunter.perturbers.optuna_search import OptunaPerturber
+from hunter.perturbers.region import RegionPerturber
 from hunter.perturbers.replay import ReplayPerturber
 from hunter.perturbers.uniform import UniformPerturber
 
@@ -24,6 +25,7 @@ _REGISTRY: dict[str, type[Perturber]] = {
         OptunaPerturber,
         ActivePerturber,
         BoundaryPerturber,
+        RegionPerturber,
     )
 }
 

@@ -120,7 +120,8 @@ def test_optuna_study_is_mirrored_to_a_journal(planted_store):
     from optuna.storages.journal import JournalFileBackend
 
     store, run_id = planted_store
-    outcome = run_hunt(store, run_id, HuntSettings(budget=150, seed=1))
+    # The whole budget, so the schedule reaches its last stage, where optuna runs.
+    outcome = run_hunt(store, run_id, HuntSettings(budget=150, seed=1, early_stop=False))
     path = store.folder / "optuna" / f"{outcome.hunt_id}.journal"
     study = optuna.load_study(
         study_name="hunt", storage=JournalStorage(JournalFileBackend(str(path)))

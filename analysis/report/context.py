@@ -16,7 +16,7 @@ from hunter.analysis.explain import (
     minimal_failing_scenario,
     value_table,
 )
-from hunter.analysis.result import HuntAnalysis, Region
+from hunter.analysis.result import HuntAnalysis, Region, constraint_words
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
 
@@ -50,25 +50,6 @@ class RegionView:
     pairs: tuple[BoundaryPair, ...]
     excerpts: tuple[Excerpt, ...]
     buckets: tuple[tuple[str, int, int], ...]  # bucket text, hits, failures in campaigns
-
-
-def constraint_words(region: Region) -> str:
-    parts = []
-    for c in region.constraints:
-        if c.values is not None:
-            values = ", ".join(map(str, c.values))
-            parts.append(
-                f"{c.attribute} is {values}"
-                if len(c.values) == 1
-                else f"{c.attribute} is one of {values}"
-            )
-        elif c.min is not None and c.max is not None:
-            parts.append(f"{c.attribute} is between {c.min:g} and {c.max:g}")
-        elif c.max is not None:
-            parts.append(f"{c.attribute} <= {c.max:g}")
-        elif c.min is not None:
-            parts.append(f"{c.attribute} >= {c.min:g}")
-    return " and ".join(parts) or "anywhere near the origin"
 
 
 def region_words(region: Region, space: Space) -> str:

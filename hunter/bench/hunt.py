@@ -139,7 +139,12 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
         failing = Trajectory((Verdict(check, True, "high", f"{check} fired"),))
         first = Outcome(Scenario.of(landscape.origin, seed), failing, None)
     origin = store.add_run(first, sut=sut.spec, campaign_id=cid)
-    settings = HuntSettings(budget=budget, seed=seed, strategy=METHODS[method])
+    # Only hunter stops itself; the baselines run their whole budget and are read at the
+    # checkpoints, as if their user knew when to stop (the most favourable reading for them).
+    strategy = METHODS[method]
+    settings = HuntSettings(
+        budget=budget, seed=seed, strategy=strategy, early_stop=strategy is None
+    )
     outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
     background = store.runs(campaign_id=cid)[:-1]
     sample = _sample(landscape, seed)

@@ -1,0 +1,164 @@
+"""``region``: test the current estimate of the failing region, inside and just outside.
+
+The analysis reports a region as a box of constraints, and a box is wrong in two ways only: it
+names an attribute that does not matter (or bounds it too tightly), or it misses one that does
+(or bounds it too loosely). Each kind of error has a sample that exposes it:
+
+* **inside** points satisfy every constraint and draw every other attribute from its whole
+  range. If an unnamed attribute matters, some of them pass and peeling finds it; if none does,
+  they fail at the region's rate all over the box, which is what lets the analysis drop a
+  spurious constraint and what the box's interval is made of.
+* **outside** points break exactly one constraint, landing within ``margin`` of its edge (or
+  on a value it excludes). If they fail as often as the inside, the constraint is spurious or
+  too tight; if they pass, the edge is real, and points near it pin where it lies.
+
+Neighbourhood sampling around the origin learns the same things only by chance, one attribute
+flip at a time. The box is re-estimated from the observations on every call with the analysis'
+own bounding (``hunter.analysis.boxes``), so this strategy always tests what the report would
+say now, holds no state, and resumes exactly. Until enough failures exist to bound it samples
+the neighbourhood; a box with no constraint (everything seen fails alike) is tested by sampling
+the whole space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from hunter.analysis.boxes import bound_region, to_constraints
+from hunter.analysis.result import Constraint
+from hunter.analysis.stopping import EDGE_BAND
+from hunter.analysis.table import observations
+from hunter.coverage import Space
+from hunter.domain import AttributeDict, AttributeSpec, Scenario, Value
+from hunter.perturbers.base import HuntContext, Perturber, new_seed
+from hunter.perturbers.encoding import legal, tidy
+from hunter.perturbers.neighbourhood import NeighbourhoodPerturber
+
+MIN_FAILURES = 4
+"""Failures like the origin's (its own run included) before a box is worth estimating."""
+
+TRIES = 20
+"""Draws per proposal before a point that keeps sub-dimensions consistent is given up on."""
+
+
+def estimate(context: HuntContext) -> tuple[Constraint, ...] | None:
+    """The box around the origin that the analysis would report now.
+
+    None while there is too little to bound (fewer than ``MIN_FAILURES`` failures); an empty
+    box when no constraint survives the analysis' tests, i.e. as far as the evidence goes the
+    whole space fails like the origin, which is then the hypothesis to test. Failing means
+    failing one of the origin's checks, as the analysis' origin mode does; the origin's own
+    run counts as one failing observation.
+    """
+    runs = context.valid
+    y = np.array([r.fails_like(context.origin_checks) for r in runs], dtype=bool)
+    if int(y.sum()) + 1 < MIN_FAILURES:
+        return None
+    if y.all():
+        return ()
+    obs = observations(runs, context.space)
+    origin = context.origin.attributes()
+    return to_constraints(bound_region(obs, y, origin), context.space)
+
+
+def inside(constraint: Constraint, spec: AttributeSpec, rng: np.random.Generator) -> Value:
+    """A value of ``spec`` that satisfies ``constraint``, uniformly within it."""
+    if constraint.values is not None:
+        value: Value = constraint.values[int(rng.integers(len(constraint.values)))]
+        return value
+    low = spec.low if constraint.min is None else max(spec.low, constraint.min)
+    high = spec.high if constraint.max is None else min(spec.high, constraint.max)
+    if spec.integer:
+        return int(rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1))
+    return tidy(spec, rng.uniform(low, high))
+
+
+def outside(
+    constraint: Constraint, spec: AttributeSpec, margin: float, rng: np.random.Generator
+) -> Value | None:
+    """A value of ``spec`` that breaks ``constraint``, within ``margin`` of its edge (None: no
+    such value: the constraint allows every value the attribute has)."""
+    if constraint.values is not None:
+        others = [v for v in spec.values or () if v not in constraint.values]
+        return others[int(rng.integers(len(others)))] if others else None
+    width = margin * (spec.high - spec.low)
+    sides: list[tuple[float, float]] = []
+    if constraint.min is not None and constraint.min > spec.low:
+        sides.append((max(spec.low, constraint.min - width), constraint.min))
+    if constraint.max is not None and constraint.max < spec.high:
+        sides.append((constraint.max, min(spec.high, constraint.max + width)))
+    if not sides:
+        return None
+    low, high = sides[int(rng.integers(len(sides)))]
+    for _ in range(TRIES):  # rounding to an integer or to 6 digits may land back inside
+        value = tidy(spec, rng.uniform(low, high))
+        if not constraint.contains(value):
+            return value
+    return None
+
+
+def _draw(
+    space: Space,
+    box: Sequence[Constraint],
+    broken: Constraint | None,
+    margin: float,
+    rng: np.random.Generator,
+) -> AttributeDict | None:
+    """A legal point inside ``box`` but for ``broken``, every other attribute drawn at random."""
+    by_name = {c.attribute: c for c in box}
+    for _ in range(TRIES):
+        wanted: dict[str, Value] = {}
+        for spec in space.attributes:
+            constraint = by_name.get(spec.name)
+            if constraint is None:
+                wanted[spec.name] = space.sample_value(spec, rng)
+            elif constraint is broken:
+                value = outside(constraint, spec, margin, rng)
+                if value is None:
+                    return None
+                wanted[spec.name] = value
+            else:
+                wanted[spec.name] = inside(constraint, spec, rng)
+        point = legal(space, wanted, rng)
+        # A parent drawn at random may switch off a sub-dimension the box constrains.
+        if all(c.contains(point.get(c.attribute)) != (c is broken) for c in box):
+            return point
+    return None
+
+
+class RegionPerturber(Perturber):
+    """Samples inside the current region estimate and just outside each of its sides.
+
+    Args:
+        inside_share: the share of proposals drawn inside the box; the rest break one
+            constraint each, in turn.
+        margin: how far past a numeric edge outside points may land, as a share of the range
+            (by default the band in which the stop rule looks for the edge's confirmation).
+    """
+
+    name: ClassVar[str] = "region"
+
+    def __init__(self, inside_share: float = 0.5, margin: float = EDGE_BAND) -> None:
+        self.inside_share = inside_share
+        self.margin = margin
+
+    def propose(self, context: HuntContext, n: int, rng: np.random.Generator) -> Sequence[Scenario]:
+        if n <= 0:
+            return []
+        box = estimate(context)
+        if box is None:
+            return NeighbourhoodPerturber().propose(context, n, rng)
+        out: list[Scenario] = []
+        n_inside = round(n * self.inside_share)
+        order = [int(i) for i in rng.permutation(len(box))]
+        for k in range(n):
+            broken = None if k < n_inside or not box else box[order[(k - n_inside) % len(box)]]
+            point = _draw(context.space, box, broken, self.margin, rng)
+            if point is None:  # no way to break that side: test the inside instead
+                point = _draw(context.space, box, None, self.margin, rng)
+            if point is not None:
+                out.append(Scenario.of(point, new_seed(rng)))
+        return out
