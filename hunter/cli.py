@@ -246,6 +246,11 @@ def show(run_id: str, as_json: bool, store_dir: str) -> None:
 @click.option("--resume", "resume_id", help="Resume this unfinished hunt.")
 @click.option("--max-cost", type=click.FloatRange(min=0), help="Stop once models cost this (USD).")
 @click.option("--rewrite-model", help="anthropic:MODEL for the llm_rewrite perturber.")
+@click.option(
+    "--no-early-stop",
+    is_flag=True,
+    help="Spend the whole budget even once the verdict and the region have settled.",
+)
 @json_option
 @store_option
 def hunt(
@@ -262,6 +267,7 @@ def hunt(
     resume_id: str | None,
     max_cost: float | None,
     rewrite_model: str | None,
+    no_early_stop: bool,
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -281,6 +287,7 @@ def hunt(
             rewrite_model=None
             if rewrite_model is None
             else model_name(rewrite_model, "--rewrite-model"),
+            early_stop=not no_early_stop,
         )
         setup: HuntSetup | None = None
         if resume_id is not None:
@@ -296,6 +303,8 @@ def hunt(
                 strategy=record.config.get("strategy"),
                 batch_size=record.config.get("batch", 16),
                 max_cost=max_cost,
+                rewrite_model=record.config.get("rewrite_model"),
+                early_stop=record.config.get("early_stop", True),
             )
             setup = HuntSetup.from_json(record.config)
         else:

@@ -145,6 +145,8 @@ def resolve_setup(
 
 
 def _fingerprint(run_id: str, settings: HuntSettings, setup: HuntSetup) -> str:
+    """What makes two hunts the same hunt: everything that shapes their batches. Not
+    ``early_stop``, which decides only when to stop, nor ``workers`` or ``cluster``."""
     key = {
         "run": run_id,
         "seed": settings.seed,
@@ -152,7 +154,6 @@ def _fingerprint(run_id: str, settings: HuntSettings, setup: HuntSetup) -> str:
         "strategy": settings.strategy,
         "batch": settings.batch_size,
         "rewrite": settings.rewrite_model,
-        "early_stop": settings.early_stop,
         "setup": setup.to_json(),
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]

@@ -150,3 +150,15 @@ def test_internal_error_is_one_line_exit_1(monkeypatch, capsys, tmp_path):
     code, _, err = run_cli(capsys, "runs", "--store", str(tmp_path))
     assert code == 1
     assert err.count("\n") == 1 and "ZeroDivisionError" in err and "--debug" in err
+
+
+def test_no_early_stop_spends_the_whole_budget(campaign, capsys):
+    store, result = campaign
+    origin = result["failed_run_ids"][0]
+    args = ["hunt", origin, "--budget", "60", "--seed", "2", "--json", "--store", store]
+    code, out, err = run_cli(capsys, *args, "--no-early-stop")
+    assert code == 0, err
+    full = json.loads(out)
+    assert full["simulations"] == 60 and full["stop_reason"] != "settled"
+    with Store(store) as s:
+        assert s.hunt(full["hunt_id"]).config["early_stop"] is False

@@ -61,6 +61,23 @@ def test_hunt_finds_planted_region_and_label(planted_store):
     json.dumps(result)  # the contract's JSON is serialisable as is
 
 
+def test_hunt_stops_once_its_region_settles(planted_store):
+    store, run_id = planted_store
+    stopped = run_hunt(store, run_id, HuntSettings(budget=300, seed=1)).result
+    assert stopped["stop_reason"] == "settled"
+    assert stopped["simulations"] < 300
+    top = stopped["regions"][0]
+    assert top["constraints"]["temptation"] == {"in": ["profit"]}
+    assert abs(top["constraints"]["oversight"]["max"] - 0.3) < 0.08
+    full = run_hunt(store, run_id, HuntSettings(budget=300, seed=1, early_stop=False)).result
+    assert full["stop_reason"] == "budget" and full["simulations"] == 300
+    # the same batches up to the stop: the rule decides when to stop, not what to run
+    assert stopped["hunt_id"] != full["hunt_id"]
+    ran = [r.scenario for r in store.runs(hunt_id=stopped["hunt_id"])]
+    assert ran == [r.scenario for r in store.runs(hunt_id=full["hunt_id"])][: len(ran)]
+    print(f"\nstopped after {stopped['simulations']} of 300 simulations")
+
+
 def test_budget_is_a_hard_cap(planted_store):
     store, run_id = planted_store
     outcome = run_hunt(store, run_id, HuntSettings(budget=37, seed=2))

@@ -1,0 +1,100 @@
+"""The early-stop rule, on hand-built analyses and runs whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from hunter.analysis.fluke import rate
+from hunter.analysis.result import Constraint, HuntAnalysis, Region
+from hunter.analysis.stopping import MIN_GROWTH, same_regions, settled, sides_confirmed
+from hunter.coverage import Space
+from hunter.domain import AttributeSpec, Run, Scenario, Verdict
+
+SPACE = Space((AttributeSpec("kind", values=("a", "b")), AttributeSpec("x", range=(0.0, 1.0))))
+BOX = (Constraint("kind", values=("a",)), Constraint("x", max=0.4))
+CHECKS = frozenset({"collusion"})
+
+
+def run(index: int, kind: str, x: float, failed: bool) -> Run:
+    return Run(
+        run_id=f"r{index}",
+        scenario=Scenario.of({"kind": kind, "x": x}, index),
+        sut="synthetic",
+        failed=failed,
+        error=None,
+        verdicts=(Verdict("collusion", failed, "high"),),
+    )
+
+
+def analysis(box: tuple[Constraint, ...], inside_runs: int = 40) -> HuntAnalysis:
+    inside = rate(inside_runs * 4 // 5, inside_runs)
+    region = Region("R1", box, inside, rate(1, 40), "implementation", None, None, (), 0.8)
+    region = replace(region, contains_origin=True)
+    return HuntAnalysis("bug", rate(8, 10), rate(1, 100), (region,))
+
+
+def confirming_runs() -> list[Run]:
+    """Inside fails 9 in 10; past each side (kind b; x in (0.4, 0.65]) fails 1 in 10."""
+    rng = np.random.default_rng(0)
+    runs = [run(i, "a", float(rng.uniform(0, 0.4)), i % 10 != 0) for i in range(30)]
+    runs += [run(100 + i, "b", float(rng.uniform(0, 0.4)), i == 0) for i in range(10)]
+    runs += [run(200 + i, "a", float(rng.uniform(0.41, 0.65)), i == 0) for i in range(10)]
+    return runs
+
+
+def test_sides_confirmed_when_the_band_past_each_side_passes() -> None:
+    region = analysis(BOX).regions[0]
+    assert sides_confirmed(region, confirming_runs(), SPACE, CHECKS)
+
+
+def test_a_side_drawn_too_tight_is_not_confirmed() -> None:
+    runs = confirming_runs()
+    # Past x <= 0.2 the runs still fail like the inside: the edge is not where it is drawn.
+    runs += [run(300 + i, "a", 0.2 + 0.01 * (i + 1), i % 10 != 0) for i in range(10)]
+    region = analysis((BOX[0], Constraint("x", max=0.2))).regions[0]
+    assert not sides_confirmed(region, runs, SPACE, CHECKS)
+
+
+def test_too_few_runs_past_a_side_is_not_confirmed() -> None:
+    runs = [r for r in confirming_runs() if r.attributes()["kind"] == "a"]
+    assert not sides_confirmed(analysis(BOX).regions[0], runs, SPACE, CHECKS)
+
+
+def test_settled_needs_the_region_to_hold_while_the_hunt_doubles() -> None:
+    runs = confirming_runs()
+    first_seen = 40
+    history = [(16, analysis((BOX[0],)))] + [(n, analysis(BOX)) for n in range(first_seen, 200, 16)]
+    # Stable from 40 on: a stop needs 40 + max(MIN_GROWTH, 40) = 80 simulations.
+    assert first_seen >= MIN_GROWTH
+    assert not settled([h for h in history if h[0] < 80], runs, SPACE, CHECKS)
+    assert settled([h for h in history if h[0] <= 88], runs, SPACE, CHECKS)
+
+
+def test_edges_that_jitter_within_tolerance_count_as_the_same_region() -> None:
+    jitter = (BOX[0], Constraint("x", max=0.42))
+    moved = (BOX[0], Constraint("x", max=0.5))
+    assert same_regions(analysis(BOX).regions, analysis(jitter).regions, SPACE)
+    assert not same_regions(analysis(BOX).regions, analysis(moved).regions, SPACE)
+    assert not same_regions(analysis(BOX).regions, analysis((BOX[0],)).regions, SPACE)
+    # The edge moved at 136: from there the hunt has not doubled by 184.
+    history = [(n, analysis(moved if n < 136 else BOX)) for n in range(40, 200, 16)]
+    assert not settled(history, confirming_runs(), SPACE, CHECKS)
+    assert settled(
+        [(n, analysis(BOX)) for _, n in enumerate(range(40, 200, 16))],
+        confirming_runs(),
+        SPACE,
+        CHECKS,
+    )
+
+
+def test_no_stop_without_a_bug_verdict_or_support() -> None:
+    runs = confirming_runs()
+    history = [(n, analysis(BOX)) for n in range(40, 200, 16)]
+    assert settled(history, runs, SPACE, CHECKS)
+    last_n, last = history[-1]
+    inconclusive = HuntAnalysis("inconclusive", last.origin_replay, last.background, last.regions)
+    assert not settled([*history[:-1], (last_n, inconclusive)], runs, SPACE, CHECKS)
+    thin = [(n, analysis(BOX, inside_runs=12)) for n in range(40, 200, 16)]
+    assert not settled(thin, runs, SPACE, CHECKS)

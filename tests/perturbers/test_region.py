@@ -1,0 +1,75 @@
+"""The region strategy: inside the current box with everything else at random, or just past one
+side of it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from conftest import EDGE, ORIGIN, SPACE, context_of, fake_run, simulate
+
+from hunter.analysis.result import Constraint
+from hunter.analysis.stopping import EDGE_BAND
+from hunter.perturbers import Allocator, HuntContext, NeighbourhoodPerturber
+from hunter.perturbers.region import RegionPerturber, estimate, outside
+
+
+@pytest.fixture(scope="module")
+def hunted() -> HuntContext:
+    return simulate(Allocator(), budget=150, seed=0)
+
+
+def test_estimate_is_the_planted_box(hunted: HuntContext) -> None:
+    box = {c.attribute: c for c in estimate(hunted) or ()}
+    assert set(box) == {"kind", "x"}
+    assert box["kind"].values == ("a",)
+    assert box["x"].max is not None and abs(box["x"].max - EDGE) <= 0.05
+
+
+def test_half_inside_the_rest_past_exactly_one_side(hunted: HuntContext) -> None:
+    box = estimate(hunted)
+    assert box
+    proposals = RegionPerturber().propose(hunted, 40, np.random.default_rng(1))
+    assert len(proposals) == 40
+    broken = [
+        [c for c in box if not c.contains(p.attributes().get(c.attribute))] for p in proposals
+    ]
+    assert sum(not b for b in broken) == 20
+    assert all(len(b) <= 1 for b in broken)
+    assert {b[0].attribute for b in broken if b} == {"kind", "x"}
+    x_max = next(c.max for c in box if c.attribute == "x")
+    assert x_max is not None
+    for p, b in zip(proposals, broken, strict=True):
+        if b and b[0].attribute == "x":
+            assert x_max < p.attributes()["x"] <= x_max + EDGE_BAND
+    # Everything the box leaves free is drawn from its whole range, not kept at the origin.
+    levels = {p.attributes()["level"] for p in proposals}
+    assert len(levels) >= 6
+
+
+def test_neighbourhood_until_there_are_failures_to_bound() -> None:
+    few = tuple(fake_run(i, replace(ORIGIN, seed=i), i == 0, "replay") for i in range(6))
+    context = context_of(few)
+    assert estimate(context) is None
+    ours = RegionPerturber().propose(context, 5, np.random.default_rng(3))
+    theirs = NeighbourhoodPerturber().propose(context, 5, np.random.default_rng(3))
+    assert ours == theirs
+
+
+def test_a_box_with_no_constraint_is_tested_over_the_whole_space() -> None:
+    everywhere = tuple(fake_run(i, replace(ORIGIN, seed=i), True, "replay") for i in range(8))
+    context = context_of(everywhere)
+    assert estimate(context) == ()
+    proposals = RegionPerturber().propose(context, 30, np.random.default_rng(0))
+    assert {p.attributes()["kind"] for p in proposals} == {"a", "b", "c"}
+
+
+def test_outside_values_break_the_side() -> None:
+    rng = np.random.default_rng(0)
+    level = SPACE["level"]
+    side = Constraint("level", min=3.0, max=5.0)
+    values = {outside(side, level, 0.2, rng) for _ in range(50)}
+    assert values == {1, 2, 6, 7}  # integers within 2 (a fifth of 0..10) of either edge
+    assert outside(Constraint("kind", values=("a", "b", "c")), SPACE["kind"], 0.2, rng) is None
+    assert outside(Constraint("x", min=0.0), SPACE["x"], 0.2, rng) is None
