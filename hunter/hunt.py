@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from hunter.analysis import analyse_hunt, background_rate, replay_decision
+from hunter.analysis.modes import MIN_MODE_FAILURES
 from hunter.analysis.result import HuntAnalysis, MapProposal, Region, constraint_words
 from hunter.analysis.stopping import settled
 from hunter.coverage import CoverageMap, Space, load_map, load_space
@@ -290,7 +291,8 @@ def run_hunt(
             if replays and replay_decision(list(replays), background_est) == "fluke":
                 stop_reason = "fluke"
                 break
-            if watch and context.remaining > 0:
+            # Without enough failures no mode can be bounded, so there is nothing to analyse yet.
+            if watch and failures >= MIN_MODE_FAILURES and context.remaining > 0:
                 now = analyse_hunt(
                     origin,
                     context.observations,

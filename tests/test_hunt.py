@@ -78,6 +78,16 @@ def test_hunt_stops_once_its_region_settles(planted_store):
     print(f"\nstopped after {stopped['simulations']} of 300 simulations")
 
 
+def test_progress_carries_the_current_region(planted_store):
+    store, run_id = planted_store
+    seen = []
+    run_hunt(store, run_id, HuntSettings(budget=120, seed=1), on_progress=seen.append)
+    assert [p.simulations for p in seen] == list(range(1, len(seen) + 1))
+    assert seen[0].region == ""  # nothing bounded before the first batch is analysed
+    last = seen[-1].region
+    assert last.startswith("temptation is profit and oversight <= 0.") and "% fail)" in last
+
+
 def test_budget_is_a_hard_cap(planted_store):
     store, run_id = planted_store
     outcome = run_hunt(store, run_id, HuntSettings(budget=37, seed=2))

@@ -1,0 +1,33 @@
+"""The hunt benchmark's contract (section 5) on a one-landscape, one-seed run."""
+
+from __future__ import annotations
+
+import json
+
+from hunter.bench.hunt import bench_hunt, table_text
+
+
+def test_bench_hunt_rows_summary_and_table(tmp_path):
+    result = bench_hunt(
+        quick=True,
+        seeds=1,
+        landscapes=["missing_cross"],
+        methods=["hunter", "neighbourhood", "tpe"],
+        n_jobs=1,
+        out_dir=str(tmp_path),
+    )
+    json.dumps(result)
+    rows = {r["method"]: r for r in result["rows"]}
+    assert set(rows) == {"hunter", "neighbourhood", "tpe"}
+    for row in rows.values():
+        assert {"landscape", "method", "seed", "sims_to_f1_90", "f1_at", "label_ok"} <= set(row)
+        assert {"100", "200"} <= set(row["f1_at"])
+    summary = result["summary"]
+    assert {"ratio_vs_uniform", "ratio_vs_tpe", "fluke_sims_median"} <= set(summary)
+    hunter = rows["hunter"]["sims_to_f1_90"] or 200
+    assert summary["ratio_vs_tpe"] == round(hunter / (rows["tpe"]["sims_to_f1_90"] or 200), 3)
+    assert summary["mean_sims_to_f1_90"]["hunter"] == hunter
+    assert rows["neighbourhood"]["simulations"] == 200  # baselines spend their whole budget
+    text = table_text(result)
+    assert "| missing_cross | hunter |" in text and "hunter / method (mean)" in text
+    assert (tmp_path / "bench_hunt.csv").is_file() and (tmp_path / "bench_hunt.png").is_file()
