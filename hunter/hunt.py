@@ -313,14 +313,17 @@ def run_hunt(
         sut.close()
 
     runs = context.observations
-    analysis = analyse_hunt(
-        origin,
-        runs,
-        space,
-        setup.coverage_map,
-        background,
-        budget_exhausted=stop_reason == "budget",
-    )
+    if stop_reason == "settled":  # the stop rule's own analysis is of exactly these runs
+        analysis = history[-1][1]
+    else:
+        analysis = analyse_hunt(
+            origin,
+            runs,
+            space,
+            setup.coverage_map,
+            background,
+            budget_exhausted=stop_reason == "budget",
+        )
     analysis = _store_proposals(store, hunt_id, analysis, setup.map_path)
     suggestions: list[dict[str, Any]] = []
     explained = any(r.contains_origin for r in analysis.regions)
