@@ -26,10 +26,10 @@ def value_table(
 ) -> tuple[ValueRow, ...]:
     """P(fail | value) with exact intervals; numeric attributes in equal-width bins."""
     valid = [r for r in runs if r.error is None and attribute in r.attributes()]
-    wanted = set(checks)
+    wanted = frozenset(checks)
 
     def failed(run: Run) -> bool:
-        return bool(wanted & set(run.failed_checks)) if wanted else run.failed
+        return run.fails_like(wanted)
 
     spec = space[attribute]
     groups: dict[str, list[bool]] = {}
