@@ -64,17 +64,12 @@ def _same_constraint(a: Constraint, b: Constraint, space: Space) -> bool:
     return True
 
 
-def same_regions(a: Sequence[Region], b: Sequence[Region], space: Space) -> bool:
-    """Whether two analyses report the same boxes, in the same order, up to edge jitter."""
-    if len(a) != len(b):
+def same_region(a: Region, b: Region, space: Space) -> bool:
+    """Whether two regions are the same box, up to edge jitter (constraints are in space order)."""
+    if len(a.constraints) != len(b.constraints):
         return False
-    for ra, rb in zip(a, b, strict=True):
-        if len(ra.constraints) != len(rb.constraints):
-            return False
-        pairs = zip(ra.constraints, rb.constraints, strict=True)
-        if not all(_same_constraint(ca, cb, space) for ca, cb in pairs):
-            return False
-    return True
+    pairs = zip(a.constraints, b.constraints, strict=True)
+    return all(_same_constraint(ca, cb, space) for ca, cb in pairs)
 
 
 def settled(
@@ -104,7 +99,7 @@ def settled(
         earlier = _origin_region(analysis)
         if analysis.verdict != "bug" or earlier is None:
             break
-        if not same_regions([earlier], [region], space):
+        if not same_region(earlier, region, space):
             break
         since = earlier_count
     if count - since < max(MIN_GROWTH, GROWTH_SHARE * since):
