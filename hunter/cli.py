@@ -130,6 +130,7 @@ def _progress(total: int, label: str, *, quiet: bool) -> Any:
     """A live bar on stderr with failures and errors; nothing at all when quiet."""
     from contextlib import contextmanager
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     @contextmanager
@@ -172,7 +173,8 @@ def _progress(total: int, label: str, *, quiet: bool) -> Any:
                         task,
                         completed=p.simulations,
                         status=f"{p.failures} failed, {p.errors} errors, {p.phase}"
-                        + (f"; region: {p.region}" if p.region else ""),
+                        # attribute values are data, never rich markup
+                        + (f"; region: {escape(p.region)}" if p.region else ""),
                     )
 
             yield Tick()
