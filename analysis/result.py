@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -95,7 +95,7 @@ class Region:
     notes: tuple[str, ...] = ()
 
     def contains(self, attributes: Mapping[str, Any]) -> bool:
-        return all(c.contains(attributes.get(c.attribute)) for c in self.constraints)
+        return satisfies(self.constraints, attributes)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,6 +127,11 @@ class HuntAnalysis:
     fluke_upper_bound: float | None = None  # for a fluke: P(fail) is at most this (95%)
     notes: tuple[str, ...] = ()
 
+    @property
+    def origin_region(self) -> Region | None:
+        """The region that contains the origin, if one does."""
+        return next((r for r in self.regions if r.contains_origin), None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "origin_replay": self.origin_replay.to_json(),
@@ -155,3 +160,8 @@ def constraint_words(region: Region) -> str:
         elif c.min is not None:
             parts.append(f"{c.attribute} >= {c.min:g}")
     return " and ".join(parts) or "anywhere near the origin"
+
+
+def satisfies(constraints: Sequence[Constraint], attributes: Mapping[str, Any]) -> bool:
+    """Whether a scenario meets every one of ``constraints`` (an absent value meets none)."""
+    return all(c.contains(attributes.get(c.attribute)) for c in constraints)

@@ -24,11 +24,11 @@ The rule reads analyses and runs only (no I/O); the hunt loop runs one analysis 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from scipy.stats import fisher_exact
 
-from hunter.analysis.result import Constraint, HuntAnalysis, Region
+from hunter.analysis.result import Constraint, HuntAnalysis, Region, satisfies
 from hunter.coverage import Space
 from hunter.domain import Run, Value
 
@@ -91,12 +91,12 @@ def settled(
     count, last = history[-1]
     if count < MIN_RUNS or last.verdict != "bug":
         return False
-    region = _origin_region(last)
+    region = last.origin_region
     if region is None or region.inside.runs < MIN_SUPPORT:
         return False
     since = count
     for earlier_count, analysis in reversed(history[:-1]):
-        earlier = _origin_region(analysis)
+        earlier = analysis.origin_region
         if analysis.verdict != "bug" or earlier is None:
             break
         if not same_region(earlier, region, space):
@@ -112,13 +112,13 @@ def sides_confirmed(
 ) -> bool:
     """Whether the runs just past each side of ``region`` fail significantly less than inside."""
     points = [(r.attributes(), r.fails_like(origin_checks)) for r in runs if r.error is None]
-    inside = [failed for a, failed in points if _holds(region.constraints, a)]
+    inside = [failed for a, failed in points if satisfies(region.constraints, a)]
     for side in region.constraints:
         others = [c for c in region.constraints if c is not side]
         past = [
             failed
             for a, failed in points
-            if _holds(others, a) and _just_past(side, a.get(side.attribute), space)
+            if satisfies(others, a) and _just_past(side, a.get(side.attribute), space)
         ]
         if len(past) < MIN_BAND_RUNS:
             return False
@@ -126,10 +126,6 @@ def sides_confirmed(
         if float(fisher_exact(table, alternative="greater").pvalue) >= ALPHA:
             return False
     return True
-
-
-def _holds(constraints: Sequence[Constraint], attributes: Mapping[str, Value]) -> bool:
-    return all(c.contains(attributes.get(c.attribute)) for c in constraints)
 
 
 def _just_past(side: Constraint, value: Value | None, space: Space) -> bool:
@@ -144,7 +140,3 @@ def _just_past(side: Constraint, value: Value | None, space: Space) -> bool:
     below = side.min is not None and side.min - band <= x < side.min
     above = side.max is not None and side.max < x <= side.max + band
     return below or above
-
-
-def _origin_region(analysis: HuntAnalysis) -> Region | None:
-    return next((r for r in analysis.regions if r.contains_origin), None)

@@ -350,7 +350,7 @@ def run_hunt(
 
 def origin_region_text(analysis: HuntAnalysis) -> str:
     """The origin's region in a few words, for the progress bar (empty while there is none)."""
-    region = next((r for r in analysis.regions if r.contains_origin), None)
+    region = analysis.origin_region
     if region is None:
         return ""
     return f"{constraint_words(region)} ({region.inside.rate:.0%} fail)"
