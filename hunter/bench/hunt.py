@@ -30,7 +30,7 @@ from hunter.bench.landscapes import (
     world_landscapes,
 )
 from hunter.campaign import plan_campaign
-from hunter.domain import Outcome, Scenario, Trajectory, Verdict
+from hunter.domain import Outcome, Run, Scenario, Trajectory, Verdict
 from hunter.executor import simulate_one
 from hunter.hunt import HuntSettings, HuntSetup, run_hunt
 from hunter.store import Store
@@ -121,9 +121,10 @@ def _world_origin(sut: Sut, landscape: Landscape, seed: int) -> Outcome:
     raise RuntimeError(f"{landscape.name}: its example scenario never failed")
 
 
-def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequence[int]) -> Row:
+def prepare_hunt(name: str, seed: int) -> tuple[Store, Sut, HuntSetup, Run, str]:
+    """A fresh in-memory store holding a background campaign of landscape ``name`` and a
+    failing origin run in its planted region: what every method's hunt starts from."""
     landscape = landscape_named(name)
-    start = time.perf_counter()
     store = Store(":memory:")
     world = name.startswith("world:")
     sut: Sut = make_sut("builtin:ceo") if world else LandscapeSut(f"landscape:{name}", SutOptions())
@@ -141,6 +142,13 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
         failing = Trajectory((Verdict(check, True, "high", f"{check} fired"),))
         first = Outcome(Scenario.of(landscape.origin, seed), failing, None)
     origin = store.add_run(first, sut=sut.spec, campaign_id=cid)
+    return store, sut, setup, origin, cid
+
+
+def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequence[int]) -> Row:
+    landscape = landscape_named(name)
+    start = time.perf_counter()
+    store, sut, setup, origin, cid = prepare_hunt(name, seed)
     # Only hunter stops itself; the baselines run their whole budget and are read at the
     # checkpoints, as if their user knew when to stop (the most favourable reading for them).
     strategy = METHODS[method]
