@@ -1,29 +1,23 @@
 """Analysis of hunts: fluke or bug, failure modes, regions, labels, proposals and reports.
 
-No I/O here: functions take domain values and return frozen results (``analysis.result``).
+No I/O here: functions take domain values and return frozen values (``hunter.regions``). The
+statistics every part shares are in ``stats``; what the hunt loop learns after each batch is
+``batch.analyse_batch``; the analysis of a whole hunt is ``hunt_analysis.analyse_hunt``.
 """
 
-from hunter.analysis.fluke import rate, replay_decision, upper_bound
+from hunter.analysis.batch import BatchAnalysis, analyse_batch
+from hunter.analysis.fluke import tally_replays
 from hunter.analysis.hunt_analysis import analyse_hunt, background_rate
 from hunter.analysis.refine import apply_proposal
-from hunter.analysis.result import (
-    Constraint,
-    HuntAnalysis,
-    MapProposal,
-    Rate,
-    Region,
-)
+from hunter.analysis.stats import rate, upper_bound
 
 __all__ = [
-    "Constraint",
-    "HuntAnalysis",
-    "MapProposal",
-    "Rate",
-    "Region",
+    "BatchAnalysis",
+    "analyse_batch",
     "analyse_hunt",
     "apply_proposal",
     "background_rate",
     "rate",
-    "replay_decision",
+    "tally_replays",
     "upper_bound",
 ]

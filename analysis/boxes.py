@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import fisher_exact
 
-from hunter.analysis.result import Constraint
+from hunter.analysis.stats import fails_more, holm
 from hunter.analysis.table import ABSENT, Observations
 from hunter.coverage import Space
 from hunter.domain import Value
+from hunter.regions import Constraint
 
 PEEL_ALPHA = 0.1
 MIN_SUPPORT = 6
@@ -203,11 +203,7 @@ def _excludes_less_failing(
     """Do the runs a side excludes fail significantly less often than those it keeps?"""
     if excluded.sum() < MIN_EXCLUDED or inside.sum() == 0:
         return False
-    table = [
-        [int(y[inside].sum()), int((~y[inside]).sum())],
-        [int(y[excluded].sum()), int((~y[excluded]).sum())],
-    ]
-    return float(fisher_exact(table, alternative="greater").pvalue) < alpha
+    return fails_more(y, inside, excluded) < alpha
 
 
 def refit(
@@ -266,35 +262,20 @@ def refit(
     return box
 
 
-def _holm(pvalues: Mapping[str, float], alpha: float) -> set[str]:
-    """Names whose null is rejected by Holm's step-down procedure."""
-    rejected = set()
-    ordered = sorted(pvalues.items(), key=lambda kv: kv[1])
-    for i, (name, p) in enumerate(ordered):
-        if p > alpha / (len(ordered) - i):
-            break
-        rejected.add(name)
-    return rejected
-
-
 def relax_test(obs: Observations, y: np.ndarray, box: Box, name: str) -> float:
     """One-sided p-value that the points relaxing ``name`` adds fail less than the box's."""
     inside = box.mask(obs)
     added = box.without(name).mask(obs) & ~inside
     if added.sum() == 0:
         return 1.0
-    table = [
-        [int(y[inside].sum()), int((~y[inside]).sum())],
-        [int(y[added].sum()), int((~y[added]).sum())],
-    ]
-    return float(fisher_exact(table, alternative="greater").pvalue)
+    return fails_more(y, inside, added)
 
 
 def prune(obs: Observations, y: np.ndarray, box: Box, alpha: float) -> Box:
     """Drop constraints that do not matter, testing all of them together (Holm), repeatedly."""
     while box.names:
         pvalues = {name: relax_test(obs, y, box, name) for name in box.names}
-        keep = _holm(pvalues, alpha)
+        keep = holm(pvalues, alpha)
         if keep == set(box.names):
             return box
         worst = max(set(box.names) - keep, key=lambda n: pvalues[n])

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from hunter.analysis.fluke import rate
-from hunter.analysis.result import Rate, Region
+from hunter.analysis.stats import rate
 from hunter.coverage import Space
 from hunter.domain import Run, Value
+from hunter.regions import Rate, Region
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
-from scipy.stats import fisher_exact
 
 from hunter.analysis.boxes import bound_region, to_constraints
-from hunter.analysis.fluke import hypotheses, rate, replay_counts, sprt, upper_bound
+from hunter.analysis.fluke import tally_replays
 from hunter.analysis.labels import label_region
 from hunter.analysis.modes import MIN_MODE_FAILURES, failure_modes
-from hunter.analysis.result import HuntAnalysis, Rate, Region, Verdict
+from hunter.analysis.stats import fails_more, rate, upper_bound
 from hunter.analysis.table import Observations, observations
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run, Value
+from hunter.regions import HuntAnalysis, Rate, Region, Verdict
 
 MIN_BUCKET_RUNS = 20
 MIN_REGION_SUPPORT = 15
@@ -46,13 +47,9 @@ def background_rate(
 
 
 def _significant(y: np.ndarray, inside: np.ndarray, alpha: float) -> bool:
-    table = [
-        [int(y[inside].sum()), int((~y[inside]).sum())],
-        [int(y[~inside].sum()), int((~y[~inside]).sum())],
-    ]
     if inside.all():
         return False
-    return float(fisher_exact(table, alternative="greater").pvalue) < alpha
+    return fails_more(y, inside, ~inside) < alpha
 
 
 def _anchor(obs: Observations, y: np.ndarray) -> dict[str, Value] | None:
@@ -124,21 +121,28 @@ def analyse_hunt(
     runs: Sequence[Run],
     space: Space,
     coverage_map: CoverageMap | None,
-    background: Sequence[Run],
+    background: Rate,
     *,
     budget_exhausted: bool,
     alpha: float = 0.05,
+    obs: Observations | None = None,
 ) -> HuntAnalysis:
-    """Fluke or bug, and the regions of the hunt's failure modes (the origin's first)."""
-    origin_checks = frozenset(origin.failed_checks)
-    replays = [r for r in runs if r.strategy == "replay"]
-    failures, n = replay_counts(replays, sorted(origin_checks))
-    replay_rate = rate(failures, n)
-    back = background_rate(origin, background, coverage_map)
-    p0, p1 = hypotheses(back)
-    decision = sprt(failures, n, p0, p1, alpha, alpha)
+    """Fluke or bug, and the regions of the hunt's failure modes (the origin's first).
 
-    obs = observations(runs, space)
+    Args:
+        background: how often the origin's checks fail in the store's campaigns
+            (:func:`background_rate`), the fluke hypothesis of the replay test.
+        obs: ``runs`` as an observation table, when the caller has already built it.
+    """
+    origin_checks = frozenset(origin.failed_checks)
+    replays = tally_replays(
+        (r for r in runs if r.strategy == "replay"), origin_checks, background, alpha
+    )
+    failures, n, decision = replays.failures, replays.runs, replays.decision
+    replay_rate = rate(failures, n)
+    back = background
+
+    obs = obs if obs is not None else observations(runs, space)
     regions: list[Region] = []
     if len(obs) >= 2 * MIN_MODE_FAILURES:
         for mode in failure_modes(obs, origin_checks):
@@ -196,6 +200,4 @@ def analyse_hunt(
 
 
 def _renumber(region: Region, index: int) -> Region:
-    from dataclasses import replace
-
     return replace(region, id=f"R{index}")

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy.stats import fisher_exact
 
-from hunter.analysis.result import Constraint, LabelKind, MapProposal, Rate
+from hunter.analysis.stats import fails_more
 from hunter.analysis.table import Observations
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Value
+from hunter.regions import Constraint, LabelKind, MapProposal, Rate
 
 MAX_SUGGESTED_WEIGHT = 10.0
 
@@ -74,8 +74,7 @@ def _matters_elsewhere(
     miss = ~_matches(unmapped, obs.columns[unmapped.attribute]) & outside
     if hit.sum() == 0 or miss.sum() == 0:
         return False
-    table = [[int(y[hit].sum()), int((~y[hit]).sum())], [int(y[miss].sum()), int((~y[miss]).sum())]]
-    return float(fisher_exact(table, alternative="greater").pvalue) < alpha
+    return fails_more(y, hit, miss) < alpha
 
 
 def _representative(

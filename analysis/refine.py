@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hunter.analysis.result import MapProposal
 from hunter.coverage import CoverageMap, Weight
 from hunter.domain import AttributeSpec
 from hunter.errors import InvalidConfig
+from hunter.regions import MapProposal
 
 
 def apply_proposal(coverage_map: CoverageMap, proposal: MapProposal) -> CoverageMap:

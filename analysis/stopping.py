@@ -26,11 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scipy.stats import fisher_exact
-
-from hunter.analysis.result import Constraint, HuntAnalysis, Region, satisfies
+from hunter.analysis.stats import fisher_greater
 from hunter.coverage import Space
 from hunter.domain import Run, Value
+from hunter.regions import EDGE_BAND, Constraint, HuntAnalysis, Region, satisfies
 
 MIN_RUNS = 48
 """Simulations before any stop: enough for the replays, a pass of single changes and a box."""
@@ -42,8 +41,6 @@ GROWTH_SHARE = 1.0
 """Share of the simulations at the region's first appearance that must be added before a stop."""
 EDGE_TOLERANCE = 0.05
 """Largest move of a numeric edge, as a share of the attribute's range, that counts as still."""
-EDGE_BAND = 0.25
-"""How far past a numeric edge (share of the range) the runs that confirm it may lie."""
 MIN_BAND_RUNS = 5
 """Runs past a side before its confirmation test is worth running."""
 ALPHA = 0.05
@@ -122,8 +119,7 @@ def sides_confirmed(
         ]
         if len(past) < MIN_BAND_RUNS:
             return False
-        table = [[sum(inside), len(inside) - sum(inside)], [sum(past), len(past) - sum(past)]]
-        if float(fisher_exact(table, alternative="greater").pvalue) >= ALPHA:
+        if fisher_greater(sum(inside), len(inside), sum(past), len(past)) >= ALPHA:
             return False
     return True
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from hunter.cli import main as hunter
-from hunter.hunt import default_map_path
+from hunter.flow.hunt import default_map_path
 from hunter.store import Store
 
 MAX_TRIES = 4
@@ -51,9 +51,9 @@ def run(store_dir: str, n: int, budget: int, seed: int) -> int:
         with Store(store_dir) as store:
             hunt = [h for h in store.hunts() if h.run_id == run_id][-1]
         assert hunt.result is not None
-        if hunt.result["verdict"] == "bug":
+        if hunt.result.verdict == "bug":
             break
-        print(f"run {run_id} was a {hunt.result['verdict']}; trying the next failed run")
+        print(f"run {run_id} was a {hunt.result.verdict}; trying the next failed run")
     reports = Path(store_dir) / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "html"):

@@ -13,13 +13,21 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hunter.domain import Outcome, Run, Scenario, Verdict
 from hunter.errors import StoreError, UnknownId
+from hunter.records import (
+    CampaignRecord,
+    HuntRecord,
+    HuntResult,
+    HuntSettings,
+    HuntSetup,
+    ProposalRecord,
+)
 
 DB_NAME = "hunter.db"
 
@@ -88,58 +96,6 @@ MIGRATIONS: tuple[str, ...] = (
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True, slots=True)
-class CampaignRecord:
-    campaign_id: str
-    kind: str
-    config: Mapping[str, Any]
-    created: str
-
-
-@dataclass(frozen=True, slots=True)
-class HuntRecord:
-    hunt_id: str
-    run_id: str
-    seed: int
-    budget: int
-    config: Mapping[str, Any]
-    status: str
-    result: Mapping[str, Any] | None
-    created: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalRecord:
-    proposal_id: str
-    hunt_id: str
-    region_id: str
-    kind: str
-    detail: Mapping[str, Any]
-    map_path: str | None
-    status: str
-    decided_by: str | None
-    decided_at: str | None
-    reason: str | None
-    new_map_path: str | None
-    created: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "proposal_id": self.proposal_id,
-            "hunt_id": self.hunt_id,
-            "region_id": self.region_id,
-            "kind": self.kind,
-            "detail": dict(self.detail),
-            "map_path": self.map_path,
-            "status": self.status,
-            "decided_by": self.decided_by,
-            "decided_at": self.decided_at,
-            "reason": self.reason,
-            "new_map_path": self.new_map_path,
-            "created": self.created,
-        }
 
 
 class Store:
@@ -215,14 +171,24 @@ class Store:
 
     # -- campaigns ------------------------------------------------------------------------------
 
-    def add_campaign(self, config: Mapping[str, Any], kind: str = "campaign") -> str:
+    def add_campaign(
+        self,
+        setup: HuntSetup,
+        *,
+        kind: str = "campaign",
+        seed: int | None = None,
+        n: int | None = None,
+        logs: Sequence[str] = (),
+    ) -> CampaignRecord:
+        """Record a campaign (or an import of logs, ``kind="import"``) before its runs."""
         with self.atomic():
             cid = self._next_id("campaigns", "c")
+            record = CampaignRecord(cid, kind, setup, seed, n, tuple(logs), _now())
             self._db.execute(
                 "INSERT INTO campaigns (campaign_id, kind, config, created) VALUES (?, ?, ?, ?)",
-                (cid, kind, json.dumps(config), _now()),
+                (cid, kind, json.dumps(record.config_json()), record.created),
             )
-        return cid
+        return record
 
     def campaign(self, campaign_id: str) -> CampaignRecord:
         row = self._db.execute(
@@ -231,7 +197,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise UnknownId(f"unknown campaign ID {campaign_id!r}")
-        return CampaignRecord(row[0], row[1], json.loads(row[2]), row[3])
+        return CampaignRecord.from_stored(row[0], row[1], json.loads(row[2]), row[3])
 
     # -- runs -----------------------------------------------------------------------------------
 
@@ -348,26 +314,29 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return [_run_from_row(r, events=events) for r in self._db.execute(sql, args)]
 
-    def hunt_batches(self, hunt_id: str) -> int:
-        """How many batches of a hunt are stored (resume restarts after the last)."""
-        row = self._db.execute(
-            "SELECT COALESCE(MAX(batch) + 1, 0) FROM runs WHERE hunt_id = ?", (hunt_id,)
-        ).fetchone()
-        return int(row[0])
-
     # -- hunts ----------------------------------------------------------------------------------
 
     def add_hunt(
-        self, run_id: str, seed: int, budget: int, config: Mapping[str, Any], fingerprint: str
-    ) -> str:
+        self, run_id: str, setup: HuntSetup, settings: HuntSettings, fingerprint: str
+    ) -> HuntRecord:
+        """Record a hunt before its first simulation; ``fingerprint`` finds it again on resume."""
         with self.atomic():
             hid = self._next_id("hunts", "h")
+            record = HuntRecord(hid, run_id, setup, settings, "running", None, _now())
             self._db.execute(
                 "INSERT INTO hunts (hunt_id, run_id, seed, budget, config, fingerprint, status,"
                 " created) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)",
-                (hid, run_id, seed, budget, json.dumps(config), fingerprint, _now()),
+                (
+                    hid,
+                    run_id,
+                    settings.seed,
+                    settings.budget,
+                    json.dumps(record.config_json()),
+                    fingerprint,
+                    record.created,
+                ),
             )
-        return hid
+        return record
 
     def unfinished_hunt(self, fingerprint: str) -> HuntRecord | None:
         """The latest hunt started by the same command that never finished, if any."""
@@ -386,26 +355,33 @@ class Store:
         ).fetchone()
         if row is None:
             raise UnknownId(f"unknown hunt ID {hunt_id!r} in this store")
+        config = json.loads(row[4])
+        result = None
+        if row[6]:
+            result = HuntResult.from_json(json.loads(row[6]), self._attributes(row[1]))
         return HuntRecord(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            json.loads(row[4]),
-            row[5],
-            json.loads(row[6]) if row[6] else None,
-            row[7],
+            hunt_id=row[0],
+            run_id=row[1],
+            setup=HuntSetup.from_json(config),
+            settings=HuntSettings.from_stored(row[2], row[3], config),
+            status=row[5],
+            result=result,
+            created=row[7],
         )
+
+    def _attributes(self, run_id: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT attributes FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def hunts(self) -> list[HuntRecord]:
         ids = [r[0] for r in self._db.execute("SELECT hunt_id FROM hunts ORDER BY seq")]
         return [self.hunt(h) for h in ids]
 
-    def finish_hunt(self, hunt_id: str, result: Mapping[str, Any]) -> None:
+    def finish_hunt(self, result: HuntResult) -> None:
         with self.atomic():
             self._db.execute(
                 "UPDATE hunts SET status = 'done', result = ?, finished = ? WHERE hunt_id = ?",
-                (json.dumps(result), _now(), hunt_id),
+                (json.dumps(result.to_json()), _now(), result.hunt_id),
             )
 
     # -- proposals ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hunter.analysis.fluke import hypotheses, passes_to_call_fluke, replay_counts, sprt
+from hunter.analysis.stats import hypotheses, passes_to_call_fluke
 from hunter.perturbers.base import HuntContext, Perturber, Proposal
 from hunter.perturbers.registry import get_perturber
 
@@ -109,20 +109,17 @@ class Allocator:
     Args:
         strategies: the strategies allowed (default: all but ``uniform``); stage shares of
             strategies not allowed go to the others.
-        batch_size: the batch size the hunt uses (kept for reference; ``max_n`` rules).
         replays: the most replays a hunt runs (fewer once the sequential test decides).
     """
 
     def __init__(
         self,
         strategies: Sequence[str] | None = None,
-        batch_size: int = 16,
         replays: int = 24,
         rewrite_model: str | None = None,
         journal_path: str | None = None,
     ) -> None:
         self.strategies = tuple(strategies) if strategies is not None else DEFAULT_STRATEGIES
-        self.batch_size = batch_size
         self.replays = replays
         self.perturbers: dict[str, Perturber] = {
             # In the schedule one pass of single changes is enough: boundary and active follow up.
@@ -137,13 +134,13 @@ class Allocator:
             self.perturbers["llm_rewrite"] = LLMRewritePerturber(rewrite_model)
 
     @classmethod
-    def single(cls, name: str, batch_size: int = 16) -> Allocator:
+    def single(cls, name: str) -> Allocator:
         """An allocator that uses strategy ``name`` alone (the benchmark's baselines).
 
         Raises:
             UnknownPerturber: when ``name`` is not registered.
         """
-        allocator = cls(strategies=(name,), batch_size=batch_size, replays=0)
+        allocator = cls(strategies=(name,), replays=0)
         allocator.perturbers = {name: get_perturber(name)}
         return allocator
 
@@ -152,14 +149,13 @@ class Allocator:
         if "replay" not in self.perturbers or len(self.perturbers) == 1:
             return 0
         done = context.by_strategy("replay")
-        failures, runs = replay_counts(done)
-        background = DEFAULT_BACKGROUND if context.background is None else context.background
-        p0, p1 = hypotheses(background)
-        decided = runs >= MIN_REPLAYS and sprt(failures, runs, p0, p1) != "continue"
+        tally = context.replays
+        decided = tally.runs >= MIN_REPLAYS and tally.decision != "continue"
         if decided or len(done) >= self.replays:
             return 0
         if not done:  # enough clean replays to call a fluke at once if that is what it is
-            wanted = max(passes_to_call_fluke(p0, p1), MIN_REPLAYS)
+            background = DEFAULT_BACKGROUND if context.background is None else context.background
+            wanted = max(passes_to_call_fluke(*hypotheses(background)), MIN_REPLAYS)
         else:
             wanted = REPLAYS_WHILE_UNDECIDED
         return min(wanted, self.replays - len(done))
@@ -202,6 +198,11 @@ class Allocator:
             if name in self.perturbers and name not in shares and name != "replay":
                 batch += self._ask(name, context, max_n - len(batch), rng)
         return batch[:max_n]
+
+    def uses(self, name: str) -> bool:
+        """Whether strategy ``name`` may be asked for proposals (the hunt loop then prepares
+        what it reads, such as the region estimate)."""
+        return name in self.perturbers
 
     def _ask(
         self, name: str, context: HuntContext, n: int, rng: np.random.Generator

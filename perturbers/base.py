@@ -1,8 +1,9 @@
 """The perturber interface: given what a hunt has seen, propose the next scenarios to run.
 
 Modelled on Optuna's samplers: one small abstract method plus hooks that do nothing by default.
-Perturbers never run a SUT and never touch the store; the hunt loop (``hunter.hunt``) hands them a
-:class:`HuntContext`, runs what they propose and calls them again with the new observations.
+Perturbers never run a SUT, never touch the store and never run the analysis: the hunt loop
+(``hunter.flow.hunt``) hands them a :class:`HuntContext` holding the observations and what the
+analysis of the last batch concluded, runs what they propose and calls them again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from hunter.domain import Run, Scenario
+from hunter.regions import NO_REPLAYS, Constraint, ReplayTally
 
 if TYPE_CHECKING:
     from hunter.coverage import CoverageMap, Space
@@ -35,6 +37,10 @@ class HuntContext:
             fluke hypothesis of the replay test), when known.
         origin_checks: the checks the origin failed: a run fails "like the origin" when it
             fails one of them (empty: any failure counts).
+        replays: the origin's replays so far and the sequential test's decision on them, as the
+            hunt loop's analysis of the last batch counts them.
+        region: the box around the origin that the analysis would draw now (None while too
+            few runs fail like the origin; empty when everything seen fails alike).
     """
 
     origin: Scenario
@@ -44,6 +50,8 @@ class HuntContext:
     budget: int
     background: float | None = None
     origin_checks: frozenset[str] = frozenset()
+    replays: ReplayTally = NO_REPLAYS
+    region: tuple[Constraint, ...] | None = None
 
     @property
     def valid(self) -> tuple[Run, ...]:
@@ -81,10 +89,6 @@ class Perturber(abc.ABC):
     @abc.abstractmethod
     def propose(self, context: HuntContext, n: int, rng: np.random.Generator) -> Sequence[Scenario]:
         """Return at most ``n`` scenarios to run next (fewer, or none, when out of ideas)."""
-
-    def exhausted(self, context: HuntContext) -> bool:
-        """Whether this strategy has nothing more to teach (default: never)."""
-        return False
 
 
 def new_seed(rng: np.random.Generator) -> int:

@@ -13,11 +13,11 @@ names an attribute that does not matter (or bounds it too tightly), or it misses
   too tight; if they pass, the edge is real, and points near it pin where it lies.
 
 Neighbourhood sampling around the origin learns the same things only by chance, one attribute
-flip at a time. The box is re-estimated from the observations on every call with the analysis'
-own bounding (``hunter.analysis.boxes``), so this strategy always tests what the report would
-say now, holds no state, and resumes exactly. Until enough failures exist to bound it samples
-the neighbourhood; a box with no constraint (everything seen fails alike) is tested by sampling
-the whole space.
+flip at a time. The box is the hunt context's ``region``: the estimate the hunt loop's analysis
+of the last batch draws with the analysis' own bounding, so this strategy always tests what the
+report would say now, holds no state, and resumes exactly. Until enough failures exist to bound
+it samples the neighbourhood; a box with no constraint (everything seen fails alike) is tested
+by sampling the whole space.
 """
 
 from __future__ import annotations
@@ -27,41 +27,15 @@ from typing import ClassVar
 
 import numpy as np
 
-from hunter.analysis.boxes import bound_region, to_constraints
-from hunter.analysis.result import Constraint
-from hunter.analysis.stopping import EDGE_BAND
-from hunter.analysis.table import observations
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Scenario, Value
 from hunter.perturbers.base import HuntContext, Perturber, new_seed
 from hunter.perturbers.encoding import legal, tidy
 from hunter.perturbers.neighbourhood import NeighbourhoodPerturber
-
-MIN_FAILURES = 4
-"""Failures like the origin's (its own run included) before a box is worth estimating."""
+from hunter.regions import EDGE_BAND, Constraint
 
 TRIES = 20
 """Draws per proposal before a point that keeps sub-dimensions consistent is given up on."""
-
-
-def estimate(context: HuntContext) -> tuple[Constraint, ...] | None:
-    """The box around the origin that the analysis would report now.
-
-    None while there is too little to bound (fewer than ``MIN_FAILURES`` failures); an empty
-    box when no constraint survives the analysis' tests, i.e. as far as the evidence goes the
-    whole space fails like the origin, which is then the hypothesis to test. Failing means
-    failing one of the origin's checks, as the analysis' origin mode does; the origin's own
-    run counts as one failing observation.
-    """
-    runs = context.valid
-    y = np.array([r.fails_like(context.origin_checks) for r in runs], dtype=bool)
-    if int(y.sum()) + 1 < MIN_FAILURES:
-        return None
-    if y.all():
-        return ()
-    obs = observations(runs, context.space)
-    origin = context.origin.attributes()
-    return to_constraints(bound_region(obs, y, origin), context.space)
 
 
 def inside(constraint: Constraint, spec: AttributeSpec, rng: np.random.Generator) -> Value:
@@ -148,7 +122,7 @@ class RegionPerturber(Perturber):
     def propose(self, context: HuntContext, n: int, rng: np.random.Generator) -> Sequence[Scenario]:
         if n <= 0:
             return []
-        box = estimate(context)
+        box = context.region
         if box is None:
             return NeighbourhoodPerturber().propose(context, n, rng)
         out: list[Scenario] = []

@@ -70,8 +70,8 @@ def test_campaign_json_and_runs(campaign, capsys):
 
 def test_campaign_covers_buckets_evenly(campaign):
     store, _ = campaign
-    from hunter.campaign import coverage_table
     from hunter.coverage import load_map
+    from hunter.flow.campaign import coverage_table
     from hunter.store import Store
 
     cmap = load_map(__import__("pathlib").Path(__file__).parent / "data" / "planted_map.yaml")
@@ -161,4 +161,4 @@ def test_no_early_stop_spends_the_whole_budget(campaign, capsys):
     full = json.loads(out)
     assert full["simulations"] == 60 and full["stop_reason"] != "settled"
     with Store(store) as s:
-        assert s.hunt(full["hunt_id"]).config["early_stop"] is False
+        assert s.hunt(full["hunt_id"]).settings.early_stop is False

@@ -32,17 +32,19 @@ def test_executor_on_cluster_matches_inline(cluster, data_dir):
 
 
 def test_hunt_on_cluster_matches_local(cluster, tmp_path, data_dir, planted_sut):
-    from hunter.campaign import run_campaign
     from hunter.coverage import load_map
-    from hunter.hunt import HuntSettings, run_hunt
+    from hunter.flow.campaign import run_campaign
+    from hunter.flow.hunt import HuntSettings, run_hunt
     from hunter.store import Store
 
     store = Store(tmp_path / "s")
     cmap = load_map(data_dir / "planted_map.yaml")
     run_campaign(store, cmap, cmap.space, make_sut(planted_sut), n=60, seed=5)
     origin = next(r for r in store.runs(failed=True))
-    local = run_hunt(store, origin.run_id, HuntSettings(budget=48, seed=3)).result
-    remote = run_hunt(store, origin.run_id, HuntSettings(budget=48, seed=3, cluster=cluster)).result
+    local = run_hunt(store, origin.run_id, HuntSettings(budget=48, seed=3)).result.to_json()
+    remote = run_hunt(
+        store, origin.run_id, HuntSettings(budget=48, seed=3, cluster=cluster)
+    ).result.to_json()
     strip = {"hunt_id", "regions"}
     assert {k: v for k, v in local.items() if k not in strip} == {
         k: v for k, v in remote.items() if k not in strip

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from hunter.campaign import run_campaign
 from hunter.coverage import load_map, load_space
-from hunter.hunt import HuntSettings, resolve_setup, run_hunt
+from hunter.flow.campaign import run_campaign
+from hunter.flow.hunt import HuntSettings, resolve_setup, run_hunt
 from hunter.store import Store
 from hunter.sut import make_sut
 
@@ -45,7 +45,7 @@ def _strip(result: dict) -> dict:
 def test_hunt_finds_planted_region_and_label(planted_store):
     store, run_id = planted_store
     outcome = run_hunt(store, run_id, HuntSettings(budget=200, seed=1))
-    result = outcome.result
+    result = outcome.result.to_json()
     assert result["simulations"] <= 200
     assert result["verdict"] == "bug"
     assert result["origin_replay"]["failure_rate"] > 0.5
@@ -63,13 +63,15 @@ def test_hunt_finds_planted_region_and_label(planted_store):
 
 def test_hunt_stops_once_its_region_settles(planted_store):
     store, run_id = planted_store
-    stopped = run_hunt(store, run_id, HuntSettings(budget=300, seed=1)).result
+    stopped = run_hunt(store, run_id, HuntSettings(budget=300, seed=1)).result.to_json()
     assert stopped["stop_reason"] == "settled"
     assert stopped["simulations"] < 300
     top = stopped["regions"][0]
     assert top["constraints"]["temptation"] == {"in": ["profit"]}
     assert abs(top["constraints"]["oversight"]["max"] - 0.3) < 0.08
-    full = run_hunt(store, run_id, HuntSettings(budget=300, seed=1, early_stop=False)).result
+    full = run_hunt(
+        store, run_id, HuntSettings(budget=300, seed=1, early_stop=False)
+    ).result.to_json()
     assert full["stop_reason"] == "budget" and full["simulations"] == 300
     # the same batches up to the stop: the rule decides when to stop, not what to run
     assert stopped["hunt_id"] != full["hunt_id"]
@@ -91,15 +93,15 @@ def test_progress_carries_the_current_region(planted_store):
 def test_budget_is_a_hard_cap(planted_store):
     store, run_id = planted_store
     outcome = run_hunt(store, run_id, HuntSettings(budget=37, seed=2))
-    assert outcome.result["simulations"] <= 37
-    assert len(store.runs(hunt_id=outcome.hunt_id)) == outcome.result["simulations"]
+    assert outcome.result.to_json()["simulations"] <= 37
+    assert len(store.runs(hunt_id=outcome.hunt_id)) == outcome.result.to_json()["simulations"]
 
 
 def test_same_seed_same_result_any_workers(planted_store):
     store, run_id = planted_store
     one = run_hunt(store, run_id, HuntSettings(budget=96, seed=4))
     four = run_hunt(store, run_id, HuntSettings(budget=96, seed=4, workers=4, batch_size=16))
-    assert _strip(one.result) == _strip(four.result)
+    assert _strip(one.result.to_json()) == _strip(four.result.to_json())
 
 
 class Killed(Exception):
@@ -124,10 +126,12 @@ def test_resume_after_kill_reruns_nothing(planted_store):
     assert resumed.resumed and resumed.hunt_id == "h1"
     runs = store.runs(hunt_id="h1")
     assert [r.run_id for r in runs[:45]] == [r.run_id for r in stored_before]
-    assert len(runs) == resumed.result["simulations"]
+    assert len(runs) == resumed.result.to_json()["simulations"]
     # a fresh, uninterrupted hunt with the same seed gives the same answer
     fresh = run_hunt(store, run_id, settings, setup)
-    assert _strip(fresh.result) | {"hunt_id": 0} == _strip(resumed.result) | {"hunt_id": 0}
+    assert _strip(fresh.result.to_json()) | {"hunt_id": 0} == _strip(resumed.result.to_json()) | {
+        "hunt_id": 0
+    }
 
 
 def test_sut_errors_are_recorded_not_failures(planted_store, data_dir):

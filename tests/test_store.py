@@ -4,8 +4,11 @@ import sqlite3
 
 import pytest
 
-from hunter.domain import Outcome, Scenario, Trajectory, Verdict
+from hunter.coverage import Space
+from hunter.domain import AttributeSpec, Outcome, Scenario, Trajectory, Verdict
 from hunter.errors import UnknownId
+from hunter.records import HuntResult, HuntSettings, HuntSetup, StopReason, SutOptions
+from hunter.regions import HuntAnalysis, Rate
 from hunter.store import Store
 
 
@@ -18,9 +21,18 @@ def _outcome(failed: bool, seed: int = 1) -> Outcome:
     return Outcome(Scenario.of({"a": "x", "b": 0.5}, seed), traj, None, 0.01)
 
 
+SETUP = HuntSetup(
+    "x",
+    SutOptions(),
+    None,
+    None,
+    Space((AttributeSpec("a", values=("x", "y")), AttributeSpec("b", range=(0.0, 1.0)))),
+)
+
+
 def test_round_trip_in_memory():
     store = Store(":memory:")
-    cid = store.add_campaign({"sut": "x"})
+    cid = store.add_campaign(SETUP).campaign_id
     run = store.add_run(_outcome(True), sut="x", campaign_id=cid)
     assert run.run_id == "r1" and cid == "c1"
     back = store.run("r1")
@@ -53,11 +65,17 @@ def test_file_store_is_wal_and_persists(tmp_path):
 
 def test_hunt_and_proposal_lifecycle():
     store = Store(":memory:")
-    hid = store.add_hunt("r1", 0, 100, {"sut": "x"}, "fp")
-    assert store.unfinished_hunt("fp").hunt_id == hid
-    store.finish_hunt(hid, {"verdict": "bug"})
+    hid = store.add_hunt("r1", SETUP, HuntSettings(budget=100, early_stop=False), "fp").hunt_id
+    record = store.unfinished_hunt("fp")
+    assert record is not None and record.hunt_id == hid
+    assert record.settings == HuntSettings(budget=100, early_stop=False)
+    assert record.setup == SETUP
+    replay = Rate(4, 3, 0.75, (0.19, 0.99))
+    analysis = HuntAnalysis("bug", replay, Rate(10, 0, 0.0, (0.0, 0.31)), ())
+    result = HuntResult(hid, "r1", 0, 4, 0, 100, StopReason.BUDGET, analysis)
+    store.finish_hunt(result)
     assert store.unfinished_hunt("fp") is None
-    assert store.hunt(hid).result == {"verdict": "bug"}
+    assert store.hunt(hid).result == result
     pid = store.add_proposal(hid, "R1", "add_cross", {"dimensions": ["a", "b"]}, None)
     assert [p.proposal_id for p in store.proposals("pending")] == [pid]
     store.decide_proposal(pid, "rejected", who="me", reason="no")

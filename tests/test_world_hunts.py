@@ -11,11 +11,11 @@ import pytest
 from fixtures.plants import PLANTS
 
 from hunter.bench.landscapes import in_box
-from hunter.campaign import run_campaign
 from hunter.coverage import load_map
 from hunter.domain import Scenario
 from hunter.executor import simulate_one
-from hunter.hunt import HuntSettings, default_map_path, run_hunt
+from hunter.flow.campaign import run_campaign
+from hunter.flow.hunt import HuntSettings, default_map_path, run_hunt
 from hunter.store import Store
 from hunter.sut import make_sut
 from hunter.world import world_space

@@ -47,7 +47,7 @@ def render_json(data: ReportInput) -> str:
                 ],
             }
         )
-    doc = {**dict(data.hunt_json), "explain": extra}
+    doc = {**data.result.to_json(), "explain": extra}
     return redact(json.dumps(doc, indent=2, default=str))
 
 

@@ -16,27 +16,53 @@ from hunter.analysis.explain import (
     minimal_failing_scenario,
     value_table,
 )
-from hunter.analysis.result import HuntAnalysis, Region, constraint_words
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
+from hunter.records import HuntResult
+from hunter.regions import HuntAnalysis, Region, constraint_words
 
 
 @dataclass(frozen=True, slots=True)
 class ReportInput:
-    hunt_id: str
-    run_id: str
-    seed: int
+    """A finished hunt as the report shows it: the stored result, never re-decided, and the
+    runs its explanation tables are read from."""
+
+    result: HuntResult
     sut: str
-    simulations: int
-    errors: int
     origin: Run
     runs: tuple[Run, ...]
-    analysis: HuntAnalysis
     space: Space
     coverage_map: CoverageMap | None
     bucket_coverage: Mapping[tuple[tuple[str, str], ...], tuple[int, int]]
     """Campaign (hits, failures) of every bucket of the map."""
-    hunt_json: Mapping[str, Any]
+
+    @property
+    def hunt_id(self) -> str:
+        return self.result.hunt_id
+
+    @property
+    def run_id(self) -> str:
+        return self.result.run_id
+
+    @property
+    def seed(self) -> int:
+        return self.result.seed
+
+    @property
+    def simulations(self) -> int:
+        return self.result.simulations
+
+    @property
+    def errors(self) -> int:
+        return self.result.errors
+
+    @property
+    def analysis(self) -> HuntAnalysis:
+        return self.result.analysis
+
+    @property
+    def suggestions(self) -> tuple[Mapping[str, Any], ...]:
+        return self.result.dimension_suggestions
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ def render_markdown(data: ReportInput) -> str:
         lines.append(f"It fails in at most {_pct(a.fluke_upper_bound)} of replays (95%).")
     if not a.regions:
         lines += ["", "No failing region stands out from the background."]
-    suggestions = data.hunt_json.get("dimension_suggestions") or []
+    suggestions = data.suggestions
     if suggestions:
         lines += [
             "",

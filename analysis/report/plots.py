@@ -14,9 +14,9 @@ from typing import NamedTuple
 import numpy as np
 
 from hunter.analysis.explain import ValueRow
-from hunter.analysis.result import Region
 from hunter.coverage import Space
 from hunter.domain import Run
+from hunter.regions import Region
 
 
 class RateBars(NamedTuple):

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from hunter.analysis import analyse_hunt
+from hunter.analysis import analyse_hunt, background_rate
 from hunter.bench.landscapes import LANDSCAPES, LandscapeSut
 from hunter.domain import Run, Scenario
 from hunter.executor import simulate_one
@@ -59,8 +59,9 @@ def synthetic_hunt(observations: int, seed: int = 0) -> tuple[Run, list[Run], An
 def bench_analysis(observations: int = 100_000, seed: int = 0) -> dict[str, Any]:
     origin, runs, landscape = synthetic_hunt(observations, seed)
     start = time.perf_counter()
+    background = background_rate(origin, [], landscape.coverage_map)
     analysis = analyse_hunt(
-        origin, runs, landscape.space, landscape.coverage_map, [], budget_exhausted=True
+        origin, runs, landscape.space, landscape.coverage_map, background, budget_exhausted=True
     )
     seconds = time.perf_counter() - start
     return {

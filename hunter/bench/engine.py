@@ -11,10 +11,11 @@ import tempfile
 import time
 from typing import Any
 
-from hunter.campaign import run_campaign
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import AttributeDict, AttributeSpec, Outcome, Scenario, Trajectory, Verdict
-from hunter.hunt import HuntSettings, HuntSetup, run_hunt
+from hunter.flow.campaign import run_campaign
+from hunter.flow.hunt import run_hunt
+from hunter.records import HuntSettings, HuntSetup
 from hunter.store import Store
 from hunter.sut import Sut, SutOptions
 
@@ -58,7 +59,7 @@ def overhead_ms_per_sim(
     """Wall time of a whole no-op hunt (analysis included) divided by its simulations."""
     with tempfile.TemporaryDirectory() as folder, Store(folder) as store:
         setup = HuntSetup("bench:noop", SutOptions(), MAP, None, SPACE)
-        cid = store.add_campaign({**setup.to_json()})
+        cid = store.add_campaign(setup).campaign_id
         origin = Scenario.of({"kind": "a", "mode": "x", "level": 0.2, "count": 3}, 1)
         failing = Trajectory((Verdict("noop", True),))
         run = store.add_run(Outcome(origin, failing, None), sut="bench:noop", campaign_id=cid)

@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 from joblib import Parallel, delayed
 
-from hunter.analysis import analyse_hunt
+from hunter.analysis import analyse_hunt, background_rate
 from hunter.analysis.boxes import f1
-from hunter.analysis.result import HuntAnalysis, Region
 from hunter.bench.landscapes import (
     LANDSCAPES,
     Landscape,
@@ -29,10 +28,12 @@ from hunter.bench.landscapes import (
     in_box,
     world_landscapes,
 )
-from hunter.campaign import plan_campaign
 from hunter.domain import Outcome, Run, Scenario, Trajectory, Verdict
 from hunter.executor import simulate_one
-from hunter.hunt import HuntSettings, HuntSetup, run_hunt
+from hunter.flow.campaign import plan_campaign
+from hunter.flow.hunt import run_hunt
+from hunter.records import HuntSettings, HuntSetup
+from hunter.regions import HuntAnalysis, Region
 from hunter.store import Store
 from hunter.sut import Sut, SutOptions, make_sut
 
@@ -129,7 +130,7 @@ def prepare_hunt(name: str, seed: int) -> tuple[Store, Sut, HuntSetup, Run, str]
     world = name.startswith("world:")
     sut: Sut = make_sut("builtin:ceo") if world else LandscapeSut(f"landscape:{name}", SutOptions())
     setup = HuntSetup(sut.spec, sut.options, landscape.coverage_map, None, landscape.space)
-    cid = store.add_campaign({**setup.to_json(), "seed": seed})
+    cid = store.add_campaign(setup, seed=seed).campaign_id
     rng = np.random.default_rng(seed)
     plan = plan_campaign(landscape.coverage_map, landscape.space, CAMPAIGN_RUNS, rng)
     for attributes in plan:
@@ -156,7 +157,7 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
         budget=budget, seed=seed, strategy=strategy, early_stop=strategy is None
     )
     outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
-    background = store.runs(campaign_id=cid)[:-1]
+    background = background_rate(origin, store.runs(campaign_id=cid)[:-1], setup.coverage_map)
     sample = _sample(landscape, seed)
     f1_at: dict[str, float] = {}
     sims_to = None

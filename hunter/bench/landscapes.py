@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hunter.analysis.result import Constraint
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import AttributeDict, AttributeSpec, Trajectory, Verdict
+from hunter.regions import Constraint
 from hunter.sut import Sut, SutOptions
 
 Box = Mapping[

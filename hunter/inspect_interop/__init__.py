@@ -1,4 +1,5 @@
-"""Inspect AI interop: import failed samples of eval logs, re-run perturbed ones as evals.
+"""Inspect AI interop: read eval logs, failure rules and task spaces (the SUT adapter that
+re-runs perturbed samples as evals is ``hunter.sut.inspect``).
 
 Nothing here imports ``inspect_ai`` at module level: it costs seconds, and only the commands
 that touch Inspect should pay for it.
@@ -7,12 +8,10 @@ that touch Inspect should pay for it.
 from hunter.inspect_interop.fail_rule import FailRule, parse_fail_rule
 from hunter.inspect_interop.logs import ImportedSample, read_inspect_logs
 from hunter.inspect_interop.space import space_from_task
-from hunter.inspect_interop.sut import InspectSut
 
 __all__ = [
     "FailRule",
     "ImportedSample",
-    "InspectSut",
     "parse_fail_rule",
     "read_inspect_logs",
     "space_from_task",

@@ -20,7 +20,7 @@ def load_task_function(task_spec: str) -> Any:
     """
     spec = task_spec.removeprefix("inspect:")
     if "@" in spec:
-        from hunter.sut.python import load_callable
+        from hunter.callables import load_callable
 
         path, name = spec.rsplit("@", 1)
         return load_callable(f"{path}:{name}")

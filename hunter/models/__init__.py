@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hunter.errors import InvalidConfig
-from hunter.sut.base import SutOptions
+from hunter.records import SutOptions
 
 
 def model_name(spec: str, flag: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hunter.errors import InvalidConfig
-from hunter.sut.base import Sut, SutOptions
+from hunter.records import SutOptions
+from hunter.sut.base import Sut
 
 __all__ = ["Sut", "SutOptions", "make_sut"]
 
@@ -25,7 +26,7 @@ def make_sut(spec: str, options: SutOptions | None = None) -> Sut:
 
         return CommandSut(spec, options)
     if spec.startswith("inspect:"):
-        from hunter.inspect_interop.sut import InspectSut
+        from hunter.sut.inspect import InspectSut
 
         sut: Sut = InspectSut(spec, options)
         return sut

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from hunter.domain import AttributeDict, Trajectory
 from hunter.errors import InvalidConfig
-from hunter.sut.base import Sut, SutOptions
+from hunter.records import SutOptions
+from hunter.sut.base import Sut
 
 if TYPE_CHECKING:
     from hunter.coverage import Space

@@ -12,7 +12,8 @@ import subprocess
 
 from hunter.domain import AttributeDict, Trajectory
 from hunter.errors import InvalidConfig, MalformedTrajectory, SutError, SutTimeout
-from hunter.sut.base import Sut, SutOptions
+from hunter.records import SutOptions
+from hunter.sut.base import Sut
 
 
 class CommandSut(Sut):

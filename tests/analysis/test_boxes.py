@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hunter.analysis.boxes import Box, to_constraints
-from hunter.analysis.result import Constraint
 from hunter.analysis.table import ABSENT
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec
+from hunter.regions import Constraint
 
 SPACE = Space(
     (

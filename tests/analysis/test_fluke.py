@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from hunter.analysis.fluke import hypotheses, rate, sprt, upper_bound
-from hunter.analysis.result import Rate
+from hunter.analysis.stats import hypotheses, rate, sprt, upper_bound
+from hunter.regions import Rate
 
 
 def test_clopper_pearson_known_values():

@@ -35,7 +35,7 @@ def test_flat_landscape_is_a_fluke_within_30_simulations():
 def test_fluke_result_carries_its_upper_bound(tmp_path):
     from hunter.bench.landscapes import LandscapeSut
     from hunter.domain import Outcome, Scenario, Trajectory, Verdict
-    from hunter.hunt import HuntSettings, HuntSetup, run_hunt
+    from hunter.flow.hunt import HuntSettings, HuntSetup, StopReason, run_hunt
     from hunter.store import Store
     from hunter.sut import SutOptions
 
@@ -43,14 +43,16 @@ def test_fluke_result_carries_its_upper_bound(tmp_path):
     store = Store(":memory:")
     sut = LandscapeSut("landscape:fluke", SutOptions())
     setup = HuntSetup(sut.spec, sut.options, landscape.coverage_map, None, landscape.space)
-    cid = store.add_campaign(setup.to_json())
+    cid = store.add_campaign(setup).campaign_id
     origin = store.add_run(
         Outcome(Scenario.of(landscape.origin, 1), Trajectory((Verdict("background", True),)), None),
         sut=sut.spec,
         campaign_id=cid,
     )
     result = run_hunt(store, origin.run_id, HuntSettings(budget=100, seed=3), setup, sut=sut)
-    assert result.result["verdict"] == "fluke"
-    assert 0 < result.result["fluke_upper_bound"] < 0.3
-    assert result.result["regions"] == []
+    assert result.analysis.verdict == "fluke"
+    assert result.result.stop_reason is StopReason.FLUKE
+    bound = result.analysis.fluke_upper_bound
+    assert bound is not None and 0 < bound < 0.3
+    assert result.analysis.regions == ()
     assert analysis_f1(landscape, result.analysis, []) == 1.0

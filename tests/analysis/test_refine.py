@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hunter.analysis import apply_proposal
-from hunter.analysis.result import MapProposal
 from hunter.coverage import CoverageMap, load_map
 from hunter.errors import InvalidConfig
+from hunter.regions import MapProposal
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from hunter.analysis.fluke import rate
-from hunter.analysis.result import Constraint, HuntAnalysis, Region
+from hunter.analysis.stats import rate
 from hunter.analysis.stopping import MIN_GROWTH, same_region, settled, sides_confirmed
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Run, Scenario, Verdict
+from hunter.regions import Constraint, HuntAnalysis, Region
 
 SPACE = Space((AttributeSpec("kind", values=("a", "b")), AttributeSpec("x", range=(0.0, 1.0))))
 BOX = (Constraint("kind", values=("a",)), Constraint("x", max=0.4))

@@ -1,8 +1,10 @@
 """Golden hunts: the result JSON of seeded hunts, recorded before a change and compared after.
 
 A hunt is deterministic given its seed, so any difference here is a change of behaviour, never
-noise. When a change of behaviour is intended, re-record with ``HUNTER_REGOLD=1 pytest -m slow
-tests/golden`` and say in the commit which hunts changed and why.
+noise. Fields added to the result since a file was recorded are allowed (contracts are extended,
+never changed); every recorded field must keep its value. When a change of behaviour is
+intended, re-record with ``HUNTER_REGOLD=1 pytest -m slow tests/golden`` and say in the commit
+which hunts changed and why.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.recorded import differences
 
 from hunter.bench.hunt import prepare_hunt
 from hunter.cli import main
-from hunter.hunt import HuntSettings, run_hunt
+from hunter.flow.hunt import HuntSettings, run_hunt
 
 GOLDEN = Path(__file__).parent / "data"
 REGOLD = os.environ.get("HUNTER_REGOLD") == "1"
@@ -43,7 +46,7 @@ def _compare(name: str, result: Any) -> None:
         path.write_text(text, encoding="utf-8")
         if not REGOLD:
             pytest.fail(f"recorded missing golden file {path.name}; run again")
-    assert json.loads(text) == json.loads(path.read_text(encoding="utf-8"))
+    assert differences(json.loads(path.read_text(encoding="utf-8")), json.loads(text)) == []
 
 
 @pytest.mark.slow
@@ -52,7 +55,7 @@ def test_landscape_hunt_matches_golden(landscape: str, seed: int, budget: int) -
     store, sut, setup, origin, _ = prepare_hunt(landscape, seed)
     settings = HuntSettings(budget=budget, seed=seed)
     outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
-    _compare(f"{landscape.replace(':', '-')}-s{seed}-b{budget}", outcome.result)
+    _compare(f"{landscape.replace(':', '-')}-s{seed}-b{budget}", outcome.result.to_json())
 
 
 @pytest.mark.slow

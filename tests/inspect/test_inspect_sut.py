@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from hunter.errors import InvalidConfig, SutError
-from hunter.inspect_interop import InspectSut, read_inspect_logs, space_from_task
+from hunter.inspect_interop import read_inspect_logs, space_from_task
 from hunter.sut import SutOptions, make_sut
+from hunter.sut.inspect import InspectSut
 
 TASK = Path(__file__).parent / "planted_task.py"
 INSIDE = {"scenario": "blackmail", "urgency_type": "replacement", "goal_type": "none"}

@@ -8,9 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from hunter.analysis.batch import analyse_batch
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Run, Scenario, Value
 from hunter.perturbers import Allocator, HuntContext
+from hunter.regions import Rate
 
 SPACE = Space(
     (
@@ -53,8 +55,34 @@ def fake_run(
 
 
 def context_of(runs: tuple[Run, ...] = (), budget: int = 200) -> HuntContext:
-    return HuntContext(
-        origin=ORIGIN, space=SPACE, coverage_map=None, observations=runs, budget=budget
+    """A context holding ``runs``, analysed as the hunt loop would after a batch."""
+    empty = HuntContext(
+        origin=ORIGIN, space=SPACE, coverage_map=None, observations=(), budget=budget
+    )
+    return observed(empty, runs) if runs else empty
+
+
+ORIGIN_RUN = Run("r0", ORIGIN, "synthetic", True, None)
+BACKGROUND = Rate(20, 1, 0.05, (0.0013, 0.2487))
+"""The fluke hypothesis of these tests: 5% of campaign runs fail (the allocator's default)."""
+
+
+def observed(context: HuntContext, runs: tuple[Run, ...]) -> HuntContext:
+    """The context after a batch, as the hunt loop builds it: the runs, with what one analysis
+    of them concludes (the replay tally and the region estimate)."""
+    observations = context.observations + runs
+    now = analyse_batch(
+        ORIGIN_RUN,
+        context.origin.attributes(),
+        observations,
+        context.space,
+        context.coverage_map,
+        BACKGROUND,
+        estimate=True,
+        full=False,
+    )
+    return replace(
+        context, observations=observations, replays=now.replays, region=now.region_estimate
     )
 
 
@@ -80,7 +108,7 @@ def simulate(
             fake_run(start + i, p.scenario, outcome(p.scenario, landscape), p.strategy)
             for i, p in enumerate(batch)
         )
-        context = replace(context, observations=context.observations + runs)
+        context = observed(context, runs)
         batch_index += 1
         if until is not None and until(context):
             break

@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 from conftest import EDGE, ORIGIN, SPACE, context_of, fake_run, simulate
 
-from hunter.analysis.result import Constraint
-from hunter.analysis.stopping import EDGE_BAND
 from hunter.perturbers import Allocator, HuntContext, NeighbourhoodPerturber
-from hunter.perturbers.region import RegionPerturber, estimate, outside
+from hunter.perturbers.region import RegionPerturber, outside
+from hunter.regions import EDGE_BAND, Constraint
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +20,14 @@ def hunted() -> HuntContext:
 
 
 def test_estimate_is_the_planted_box(hunted: HuntContext) -> None:
-    box = {c.attribute: c for c in estimate(hunted) or ()}
+    box = {c.attribute: c for c in hunted.region or ()}
     assert set(box) == {"kind", "x"}
     assert box["kind"].values == ("a",)
     assert box["x"].max is not None and abs(box["x"].max - EDGE) <= 0.05
 
 
 def test_half_inside_the_rest_past_exactly_one_side(hunted: HuntContext) -> None:
-    box = estimate(hunted)
+    box = hunted.region
     assert box
     proposals = RegionPerturber().propose(hunted, 40, np.random.default_rng(1))
     assert len(proposals) == 40
@@ -51,7 +50,7 @@ def test_half_inside_the_rest_past_exactly_one_side(hunted: HuntContext) -> None
 def test_neighbourhood_until_there_are_failures_to_bound() -> None:
     few = tuple(fake_run(i, replace(ORIGIN, seed=i), i == 0, "replay") for i in range(6))
     context = context_of(few)
-    assert estimate(context) is None
+    assert context.region is None
     ours = RegionPerturber().propose(context, 5, np.random.default_rng(3))
     theirs = NeighbourhoodPerturber().propose(context, 5, np.random.default_rng(3))
     assert ours == theirs
@@ -60,7 +59,7 @@ def test_neighbourhood_until_there_are_failures_to_bound() -> None:
 def test_a_box_with_no_constraint_is_tested_over_the_whole_space() -> None:
     everywhere = tuple(fake_run(i, replace(ORIGIN, seed=i), True, "replay") for i in range(8))
     context = context_of(everywhere)
-    assert estimate(context) == ()
+    assert context.region == ()
     proposals = RegionPerturber().propose(context, 30, np.random.default_rng(0))
     assert {p.attributes()["kind"] for p in proposals} == {"a", "b", "c"}
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import EDGE, ORIGIN, SPACE, context_of, fake_run, outcome, planted, simulate
 
-from hunter.analysis.fluke import hypotheses, passes_to_call_fluke
+from hunter.analysis.stats import hypotheses, passes_to_call_fluke
 from hunter.domain import Scenario, Value
 from hunter.perturbers import (
     Allocator,
@@ -23,7 +23,6 @@ from hunter.perturbers.base import HuntContext
 from hunter.perturbers.encoding import distance
 from hunter.perturbers.neighbourhood import adapted_radius, sample_near
 from hunter.perturbers.one_at_a_time import move_of, moves
-from hunter.perturbers.region import estimate
 
 
 def near_edge(attributes: Mapping[str, Value], band: float = 0.1) -> bool:
@@ -225,7 +224,7 @@ def test_default_schedule_finds_failures_near_the_edge() -> None:
     assert edge_runs(default) >= 2 * max(edge_runs(uniform), 1)
     assert edge_failures(default) > edge_failures(uniform)
     # The region strategy's box, the one the analysis would report, has the planted edges.
-    box = {c.attribute: c for c in estimate(default) or ()}
+    box = {c.attribute: c for c in default.region or ()}
     assert set(box) == {"kind", "x"} and box["kind"].values == ("a",)
     assert box["x"].max is not None and abs(box["x"].max - EDGE) <= 0.05
     print(

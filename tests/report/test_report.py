@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from hunter.analysis.explain import boundary_pairs, minimal_failing_scenario, value_table
-from hunter.analysis.fluke import rate
 from hunter.analysis.report import ReportInput, render
-from hunter.analysis.result import Constraint, HuntAnalysis, MapProposal, Region
+from hunter.analysis.stats import rate
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Run, Scenario, Verdict
+from hunter.records import HuntResult, StopReason
+from hunter.regions import Constraint, HuntAnalysis, MapProposal, Region
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> sk-ant-api03-XYZW"
 
@@ -58,20 +59,9 @@ ANALYSIS = HuntAnalysis("bug", rate(2, 2), rate(1, 50), (REGION,))
 
 
 def _input() -> ReportInput:
+    result = HuntResult("h1", "r1", 0, len(RUNS), 0, len(RUNS), StopReason.BUDGET, ANALYSIS)
     return ReportInput(
-        "h1",
-        "r1",
-        0,
-        "test",
-        len(RUNS),
-        0,
-        _run(1, "profit", 0.1, True, "origin"),
-        RUNS,
-        ANALYSIS,
-        SPACE,
-        None,
-        {},
-        {"hunt_id": "h1", "regions": [REGION.to_json()]},
+        result, "test", _run(1, "profit", 0.1, True, "origin"), RUNS, SPACE, None, {}
     )
 
 

@@ -109,7 +109,7 @@ def test_background_is_low_everywhere_outside_the_plants():
 
 
 def test_a_500_run_campaign_of_the_default_map_catches_every_plant_with_evidence():
-    from hunter.campaign import run_campaign
+    from hunter.flow.campaign import run_campaign
     from hunter.store import Store
     from hunter.sut import SutOptions
     from hunter.sut.builtin import BuiltinSut

@@ -1,4 +1,10 @@
-"""Frozen results of the analysis: what the hunt result (contract §4) and reports are made of."""
+"""Regions and the analysis of a hunt as frozen values: what a hunt result (contract §4) holds.
+
+They belong to the domain layer, not to ``hunter.analysis``, because three layers exchange them:
+the analysis makes them, strategies read the current region estimate from the hunt context,
+and the store and reports read them back from stored JSON. Each value is the only writer and
+reader of its JSON (``to_json`` / ``from_json``).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,29 @@ class Rate:
             "failure_rate": round(self.rate, 4),
             "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
         }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Rate:
+        low, high = raw["ci95"]
+        return cls(int(raw["runs"]), int(raw["failures"]), float(raw["failure_rate"]), (low, high))
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayTally:
+    """The origin's replays so far: valid runs, runs failing like the origin, and the
+    sequential test's decision on them (``continue`` while undecided)."""
+
+    runs: int
+    failures: int
+    decision: Literal["bug", "fluke", "continue"]
+
+
+NO_REPLAYS = ReplayTally(0, 0, "continue")
+"""The tally before the first replay has run."""
+
+EDGE_BAND = 0.25
+"""How far past a numeric edge, as a share of the attribute's range, a point still tests that
+edge: the ``region`` strategy samples there and the stop rule reads its confirmation there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +104,10 @@ class MapProposal:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "detail": dict(self.detail)}
 
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> MapProposal:
+        return cls(raw["kind"], dict(raw.get("detail") or {}), raw.get("id"))
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -113,7 +146,43 @@ class Region:
             "density": round(self.density, 4),
             "coverage": round(self.coverage, 4),
             "relax_drop": {k: round(v, 4) for k, v in self.relax_drop.items()},
+            "failures": self.inside.failures,
+            "outside_support": self.outside.runs,
+            "outside_failures": self.outside.failures,
+            "contains_origin": self.contains_origin,
         }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any], origin: Mapping[str, Any] | None = None) -> Region:
+        """Read a stored region. Results stored before ``failures``, ``outside_support`` and
+        ``contains_origin`` existed get counts derived from the rates (``outside`` counts stay
+        0 until :meth:`with_outside` fills them) and containment tested on ``origin``."""
+        constraints = tuple(Constraint.from_json(k, c) for k, c in raw["constraints"].items())
+        support = int(raw["support"])
+        inside_failures = raw.get("failures", round(raw["failure_rate"] * support))
+        out_runs = int(raw.get("outside_support", 0))
+        out_failures = raw.get("outside_failures", round(raw["outside_failure_rate"] * out_runs))
+        outside_ci = raw.get("outside_ci95", [0.0, 1.0])
+        contains = raw.get("contains_origin")
+        if contains is None:
+            contains = origin is not None and satisfies(constraints, origin)
+        proposal = raw.get("proposal")
+        return cls(
+            id=raw["id"],
+            constraints=constraints,
+            inside=Rate(support, int(inside_failures), raw["failure_rate"], tuple(raw["ci95"])),
+            outside=Rate(
+                out_runs, int(out_failures), raw["outside_failure_rate"], tuple(outside_ci)
+            ),
+            label=raw["label"],
+            bucket=raw.get("bucket"),
+            proposal=MapProposal.from_json(proposal) if proposal else None,
+            checks=tuple(raw.get("checks", ())),
+            density=float(raw.get("density", raw["failure_rate"])),
+            coverage=float(raw.get("coverage", 0.0)),
+            relax_drop=dict(raw.get("relax_drop", {})),
+            contains_origin=bool(contains),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +208,22 @@ class HuntAnalysis:
             "verdict": self.verdict,
             "fluke_upper_bound": self.fluke_upper_bound,
             "regions": [r.to_json() for r in self.regions],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
+
+    @classmethod
+    def from_json(
+        cls, raw: Mapping[str, Any], origin: Mapping[str, Any] | None = None
+    ) -> HuntAnalysis:
+        """Read the analysis part of a stored hunt result (``origin``: see Region.from_json)."""
+        return cls(
+            verdict=raw["verdict"],
+            origin_replay=Rate.from_json(raw["origin_replay"]),
+            background=Rate.from_json(raw["background"]),
+            regions=tuple(Region.from_json(r, origin) for r in raw["regions"]),
+            fluke_upper_bound=raw.get("fluke_upper_bound"),
+            notes=tuple(raw.get("notes", ())),
+        )
 
 
 def constraint_words(region: Region) -> str:

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from hunter.campaign import CoverageRow
 from hunter.domain import Run
+from hunter.flow.campaign import CoverageRow
+from hunter.records import HuntResult
+from hunter.regions import Constraint
 
 
 def coverage_renderable(rows: Sequence[CoverageRow], limit: int | None = None) -> Table:
@@ -46,57 +48,56 @@ def runs_renderable(runs: Iterable[Run]) -> Table:
     return table
 
 
-def hunt_summary(console: Console, result: Mapping[str, Any]) -> None:
+def hunt_summary(console: Console, result: HuntResult) -> None:
     """The human summary of a hunt: verdict, replay rate, regions with labels and proposals."""
-    replay = result["origin_replay"]
-    lo, hi = replay["ci95"]
+    analysis = result.analysis
+    replay = analysis.origin_replay
+    lo, hi = replay.ci95
     console.print(
-        f"[bold]hunt {result['hunt_id']}[/] of run {result['run_id']}: "
-        f"{result['simulations']} simulations, {result['errors']} errors"
+        f"[bold]hunt {result.hunt_id}[/] of run {result.run_id}: "
+        f"{result.simulations} simulations, {result.errors} errors"
     )
-    if "cost_usd" in result:
+    if result.usage is not None:
         console.print(
-            f"model usage: {result['input_tokens']} input and {result['output_tokens']} output"
-            f" tokens, about ${result['cost_usd']:.2f}"
+            f"model usage: {result.usage.input_tokens} input and {result.usage.output_tokens}"
+            f" output tokens, about ${result.usage.cost_usd:.2f}"
         )
-    verdict = result["verdict"]
+    verdict = analysis.verdict
     colour = {"bug": "red", "fluke": "green", "inconclusive": "yellow"}[verdict]
     console.print(
-        f"verdict: [bold {colour}]{verdict}[/]  (origin replays: {replay['failures']}/"
-        f"{replay['runs']} failed, {100 * replay['failure_rate']:.0f}% [95% CI {100 * lo:.0f}-"
+        f"verdict: [bold {colour}]{verdict}[/]  (origin replays: {replay.failures}/"
+        f"{replay.runs} failed, {100 * replay.rate:.0f}% [95% CI {100 * lo:.0f}-"
         f"{100 * hi:.0f}%])"
     )
-    if verdict == "fluke" and result.get("fluke_upper_bound") is not None:
+    if verdict == "fluke" and analysis.fluke_upper_bound is not None:
         console.print(
-            f"the origin fails in at most {100 * result['fluke_upper_bound']:.0f}% of replays (95%)"
+            f"the origin fails in at most {100 * analysis.fluke_upper_bound:.0f}% of replays (95%)"
         )
-    for region in result["regions"]:
+    for region in analysis.regions:
         constraints = (
-            "; ".join(f"{k} {_constraint_text(v)}" for k, v in region["constraints"].items())
+            "; ".join(f"{c.attribute} {_constraint_text(c)}" for c in region.constraints)
             or "(no constraint: the whole neighbourhood)"
         )
-        lo, hi = region["ci95"]
+        lo, hi = region.inside.ci95
         console.print(
-            f"  [bold]{region['id']}[/] {constraints}\n"
-            f"     fails {100 * region['failure_rate']:.0f}% [{100 * lo:.0f}-{100 * hi:.0f}%] "
-            f"of {region['support']} inside vs {100 * region['outside_failure_rate']:.1f}% outside"
-            f"; label [bold]{region['label']}[/]"
+            f"  [bold]{region.id}[/] {constraints}\n"
+            f"     fails {100 * region.inside.rate:.0f}% [{100 * lo:.0f}-"
+            f"{100 * hi:.0f}%] of {region.inside.runs} inside vs"
+            f" {100 * region.outside.rate:.1f}% outside; label [bold]{region.label}[/]"
         )
-        proposal = region.get("proposal")
+        proposal = region.proposal
         if proposal:
-            console.print(
-                f"     proposal {proposal['id']}: {proposal['kind']} {proposal['detail']}"
-            )
+            console.print(f"     proposal {proposal.id}: {proposal.kind} {dict(proposal.detail)}")
 
 
-def _constraint_text(c: Mapping[str, Any]) -> str:
-    if "in" in c:
-        return "in {" + ", ".join(map(str, c["in"])) + "}"
+def _constraint_text(c: Constraint) -> str:
+    if c.values is not None:
+        return "in {" + ", ".join(map(str, c.values)) + "}"
     parts = []
-    if "min" in c:
-        parts.append(f">= {c['min']:g}")
-    if "max" in c:
-        parts.append(f"<= {c['max']:g}")
+    if c.min is not None:
+        parts.append(f">= {c.min:g}")
+    if c.max is not None:
+        parts.append(f"<= {c.max:g}")
     return " and ".join(parts)
 
 

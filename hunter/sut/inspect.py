@@ -13,7 +13,8 @@ from hunter.errors import HunterError, InvalidConfig, SutError
 from hunter.inspect_interop.fail_rule import parse_fail_rule
 from hunter.inspect_interop.logs import check_rule_matches, samples_of_log
 from hunter.inspect_interop.space import load_task_function, space_from_task
-from hunter.sut.base import Sut, SutOptions
+from hunter.records import SutOptions
+from hunter.sut.base import Sut
 
 if TYPE_CHECKING:
     from hunter.coverage import Space

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from hunter.analysis import apply_proposal
-from hunter.analysis.result import MapProposal
 from hunter.coverage import dump_yaml, load_map
 from hunter.errors import InvalidConfig
+from hunter.regions import MapProposal
 from hunter.store import Store
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from hunter.coverage import Bucket, CoverageMap, Space
 from hunter.domain import AttributeDict, Run, Scenario, Value
 from hunter.executor import Executor
+from hunter.records import HuntSetup
 from hunter.store import Store
 from hunter.sut import Sut
 
@@ -137,8 +138,8 @@ def prior_campaign_runs(store: Store, coverage_map: CoverageMap, sut: str) -> li
     for run in store.runs(campaigns_only=True, sut=sut):
         cid = run.campaign_id or ""
         if cid not in ids:
-            config = store.campaign(cid).config
-            ids[cid] = config.get("map", {}).get("name") == coverage_map.name
+            recorded = store.campaign(cid).setup.coverage_map
+            ids[cid] = recorded is not None and recorded.name == coverage_map.name
         if ids[cid]:
             out.append(run)
     return out
@@ -165,17 +166,8 @@ def run_campaign(
     rng = np.random.default_rng(seed)
     plan = plan_campaign(coverage_map, space, n, rng, prior_hits)
     scenarios = [Scenario.of(a, int(rng.integers(0, 2**31 - 1))) for a in plan]
-    campaign_id = store.add_campaign(
-        {
-            "sut": sut.spec,
-            "options": sut.options.to_json(),
-            "map": coverage_map.to_dict(),
-            "map_path": map_path,
-            "space": space.to_dict(),
-            "seed": seed,
-            "n": n,
-        }
-    )
+    setup = HuntSetup(sut.spec, sut.options, coverage_map, map_path, space)
+    campaign_id = store.add_campaign(setup, seed=seed, n=n).campaign_id
     executor = Executor(sut, workers=workers, cluster=cluster)
     runs: list[Run] = []
     try:

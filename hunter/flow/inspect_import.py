@@ -9,8 +9,8 @@ from typing import Any
 
 from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import AttributeSpec, Outcome, Scenario, Trajectory, Value
+from hunter.records import HuntSetup, SutOptions
 from hunter.store import Store
-from hunter.sut import SutOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +82,10 @@ def import_inspect(
         model = next((s.extra.get("model") for s in group if s.extra.get("model")), None)
         log_dir = str(Path(store.folder or ".") / "inspect-logs")
         options = SutOptions(model=model, fail_when=fail_when, extra={"log_dir": log_dir})
-        cid = store.add_campaign(
-            {
-                "sut": sut,
-                "options": options.to_json(),
-                "map": cmap.to_dict() if cmap else None,
-                "map_path": str(Path(map_path).resolve()) if map_path else None,
-                "space": space.to_dict(),
-                "logs": [str(p) for p in paths],
-            },
-            kind="import",
+        setup = HuntSetup(
+            sut, options, cmap, str(Path(map_path).resolve()) if map_path else None, space
         )
+        cid = store.add_campaign(setup, kind="import", logs=[str(p) for p in paths]).campaign_id
         campaign_ids.append(cid)
         for sample in group:
             trajectory = None

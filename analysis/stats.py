@@ -1,0 +1,90 @@
+"""The statistics every part of hunter shares: exact rates, Fisher's test, the SPRT, Holm.
+
+One implementation of each, so a rate in the progress bar, the stop rule, a region and a report
+is computed the same way. Everything here is a thin, documented wrapper over scipy; what is
+written by hand is only Wald's likelihood ratio and Holm's step-down, each a few lines that
+scipy does not offer in this form.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+from scipy.stats import beta, binomtest, fisher_exact
+
+from hunter.regions import Rate
+
+Decision = Literal["bug", "fluke", "continue"]
+
+FLUKE_P0_CAP = 0.15
+"""A fluke means the origin fails no more than its surroundings do, but never above this."""
+BUG_MARGIN = 0.2
+"""The bug hypothesis: the origin fails at least this much more often than background."""
+
+
+def rate(failures: int, runs: int) -> Rate:
+    """A failure rate with its exact Clopper-Pearson 95% interval (``[0, 1]`` when empty)."""
+    if runs == 0:
+        return Rate(0, 0, 0.0, (0.0, 1.0))
+    ci = binomtest(failures, runs).proportion_ci(confidence_level=0.95, method="exact")
+    return Rate(runs, failures, failures / runs, (float(ci.low), float(ci.high)))
+
+
+def upper_bound(failures: int, runs: int, confidence: float = 0.95) -> float:
+    """One-sided exact upper bound on the failure rate ("fails in at most X%")."""
+    if runs == 0 or failures >= runs:
+        return 1.0
+    return float(beta.ppf(confidence, failures + 1, runs - failures))
+
+
+def fisher_greater(failures_a: int, runs_a: int, failures_b: int, runs_b: int) -> float:
+    """One-sided p-value of Fisher's exact test that group a fails more often than group b."""
+    table = [[failures_a, runs_a - failures_a], [failures_b, runs_b - failures_b]]
+    return float(fisher_exact(table, alternative="greater").pvalue)
+
+
+def fails_more(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """:func:`fisher_greater` for the runs selected by masks ``a`` and ``b`` of outcomes ``y``."""
+    return fisher_greater(int(y[a].sum()), int(a.sum()), int(y[b].sum()), int(b.sum()))
+
+
+def holm(pvalues: Mapping[str, float], alpha: float) -> set[str]:
+    """Names whose null is rejected by Holm's step-down procedure at family-wise ``alpha``."""
+    rejected = set()
+    ordered = sorted(pvalues.items(), key=lambda kv: kv[1])
+    for i, (name, p) in enumerate(ordered):
+        if p > alpha / (len(ordered) - i):
+            break
+        rejected.add(name)
+    return rejected
+
+
+def hypotheses(background: Rate | float) -> tuple[float, float]:
+    """The SPRT's (p0, p1) for a given background rate: fluke at p0, bug at p1."""
+    level = background.rate if isinstance(background, Rate) else background
+    p0 = min(max(level, 0.01), FLUKE_P0_CAP)
+    return p0, max(0.3, p0 + BUG_MARGIN)
+
+
+def passes_to_call_fluke(p0: float, p1: float, alpha: float = 0.05, beta_: float = 0.05) -> int:
+    """How many clean replays in a row the SPRT needs before it calls a fluke."""
+    return math.ceil(math.log(beta_ / (1 - alpha)) / math.log((1 - p1) / (1 - p0)))
+
+
+def sprt(
+    failures: int, runs: int, p0: float, p1: float, alpha: float = 0.05, beta_: float = 0.05
+) -> Decision:
+    """Wald's sequential probability ratio test on ``failures`` of ``runs`` Bernoulli trials.
+
+    It calls a fluke after a handful of clean trials and a bug after a couple of failures, and
+    it never calls a fluke merely because trials ran out: undecided stays ``continue``.
+    """
+    llr = failures * math.log(p1 / p0) + (runs - failures) * math.log((1 - p1) / (1 - p0))
+    if llr >= math.log((1 - beta_) / alpha):
+        return "bug"
+    if llr <= math.log(beta_ / (1 - alpha)):
+        return "fluke"
+    return "continue"

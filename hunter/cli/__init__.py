@@ -1,0 +1,63 @@
+"""The ``hunter`` command line (contract §3).
+
+Commands call library functions and render their results; they hold no logic of their own.
+``main`` is the only place that catches errors: a :class:`HunterError` or a usage error is one
+line ``hunter: error: ...`` and exit 2; anything else is a bug, one line and exit 1 (``--debug``
+shows the traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from hunter.cli import bench, campaign, hunt, imports, proposals, runs  # noqa: F401 - registers
+from hunter.cli.app import cli
+from hunter.errors import HunterError
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 2 bad input, 1 internal error)."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="hunter", standalone_mode=False)
+    except HunterError as exc:
+        _one_line(f"hunter: error: {exc}")
+        return 2
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            click.echo(exc.ctx.get_help(), err=True)
+            return 2
+        _one_line(f"hunter: error: {exc.format_message()}")
+        return 2
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        _one_line("hunter: interrupted; everything simulated so far is stored")
+        return 130
+    except KeyboardInterrupt:
+        _one_line("hunter: interrupted; everything simulated so far is stored")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        _one_line(
+            f"hunter: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)"
+        )
+        return 1
+    return 0
+
+
+def _one_line(message: str) -> None:
+    sys.stderr.write(" ".join(message.split()) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

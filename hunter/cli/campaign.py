@@ -1,0 +1,81 @@
+"""``hunter campaign``: simulate scenarios sampled from a coverage map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hunter.cli.app import (
+    cli,
+    json_option,
+    open_store,
+    out,
+    print_json,
+    progress,
+    store_option,
+)
+
+
+@cli.command()
+@click.option("--map", "map_path", required=True, help="Coverage map YAML.")
+@click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
+@click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map).")
+@click.option("--n", "n", default=200, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--cluster", help="Dask scheduler address to run simulations on.")
+@click.option("--agent", default="scripted", show_default=True, help="scripted or anthropic:MODEL")
+@click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds per simulation.")
+@json_option
+@store_option
+def campaign(
+    map_path: str,
+    sut: str,
+    space_path: str | None,
+    n: int,
+    seed: int,
+    workers: int,
+    cluster: str | None,
+    agent: str,
+    judge: str | None,
+    timeout: float,
+    as_json: bool,
+    store_dir: str,
+) -> None:
+    """Simulate N scenarios sampled from the map, under-covered buckets first."""
+    from hunter.cli.render import coverage_renderable
+    from hunter.coverage import load_map, load_space
+    from hunter.flow.campaign import campaign_space, run_campaign
+    from hunter.sut import SutOptions, make_sut
+
+    cmap = load_map(map_path)
+    adapter = make_sut(sut, SutOptions(agent=agent, judge=judge, timeout=timeout))
+    declared = load_space(space_path) if space_path else adapter.space()
+    space = campaign_space(cmap, declared)
+    with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
+        result = run_campaign(
+            store,
+            cmap,
+            space,
+            adapter,
+            n=n,
+            seed=seed,
+            workers=workers,
+            cluster=cluster,
+            map_path=str(Path(map_path).resolve()),
+            on_run=lambda run: tick(run.failed, run.error),
+        )
+    if as_json:
+        print_json(result.to_json())
+        return
+    out.print(coverage_renderable(result.table))
+    failed = result.failed_run_ids
+    errors = result.to_json()["errors"]
+    out.print(
+        f"campaign {result.campaign_id}: {len(result.runs)} runs, {len(failed)} failed,"
+        f" {errors} errors"
+    )
+    if failed:
+        out.print("failed runs: " + " ".join(failed))

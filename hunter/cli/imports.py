@@ -1,0 +1,52 @@
+"""``hunter import inspect``: store the samples of Inspect AI logs as runs."""
+
+from __future__ import annotations
+
+import click
+
+from hunter.cli.app import (
+    cli,
+    json_option,
+    open_store,
+    out,
+    print_json,
+    store_option,
+)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import runs from other tools' logs."""
+
+
+@import_group.command("inspect")
+@click.argument("logs", nargs=-1, required=True)
+@click.option("--fail-when", help='SCORER OP VALUE, e.g. "harmfulness>=0.5" (default: any I).')
+@click.option("--map", "map_path", help="Coverage map the imported runs are judged against.")
+@click.option("--space", "space_path", help="Space of the task's attributes.")
+@json_option
+@store_option
+def import_inspect_command(
+    logs: tuple[str, ...],
+    fail_when: str | None,
+    map_path: str | None,
+    space_path: str | None,
+    as_json: bool,
+    store_dir: str,
+) -> None:
+    """Store each sample of Inspect AI logs as a run (errored samples as SUT errors)."""
+    from hunter.flow.inspect_import import import_inspect
+
+    with open_store(store_dir) as store:
+        summary = import_inspect(
+            store, list(logs), fail_when=fail_when, map_path=map_path, space_path=space_path
+        )
+    if as_json:
+        print_json(summary.to_json())
+        return
+    out.print(
+        f"imported {summary.runs} samples ({summary.errors} errors) into "
+        f"{', '.join(summary.campaign_ids)}"
+    )
+    if summary.failed_run_ids:
+        out.print("failed runs: " + " ".join(summary.failed_run_ids))

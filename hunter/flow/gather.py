@@ -1,0 +1,69 @@
+"""Gathers a finished hunt from the store into the report renderers' input.
+
+The report shows the stored result as the hunt decided it; nothing here re-runs the analysis.
+Only counts that results stored by earlier versions lack are recounted from the stored runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Literal
+
+from hunter.analysis.report import ReportInput, render
+from hunter.analysis.stats import rate
+from hunter.domain import Run
+from hunter.errors import InvalidConfig
+from hunter.flow.campaign import coverage_table, prior_campaign_runs
+from hunter.records import HuntResult
+from hunter.store import Store
+
+
+def gather_report(store: Store, hunt_id: str) -> ReportInput:
+    """Everything the report of ``hunt_id`` shows.
+
+    Raises:
+        UnknownId: no such hunt. InvalidConfig: the hunt has not finished.
+    """
+    record = store.hunt(hunt_id)
+    if record.result is None or record.status != "done":
+        raise InvalidConfig(f"hunt {hunt_id} has not finished; resume it with hunter hunt --resume")
+    setup = record.setup
+    origin = store.run(record.run_id)
+    runs = tuple(store.runs(hunt_id=hunt_id, events=True))
+    bucket_coverage: dict[tuple[tuple[str, str], ...], tuple[int, int]] = {}
+    if setup.coverage_map is not None:
+        prior = prior_campaign_runs(store, setup.coverage_map, setup.sut)
+        for row in coverage_table(setup.coverage_map, prior):
+            bucket_coverage[row.bucket] = (row.hits, row.failures)
+    return ReportInput(
+        result=_with_outside_counts(record.result, runs),
+        sut=setup.sut,
+        origin=origin,
+        runs=runs,
+        space=setup.space,
+        coverage_map=setup.coverage_map,
+        bucket_coverage=bucket_coverage,
+    )
+
+
+def build_report(store: Store, hunt_id: str, fmt: Literal["md", "html", "json"]) -> str:
+    """The report of ``hunt_id`` as Markdown, self-contained HTML or JSON."""
+    return render(gather_report(store, hunt_id), fmt)
+
+
+def _with_outside_counts(result: HuntResult, runs: Sequence[Run]) -> HuntResult:
+    """Results stored before regions kept their outside counts get them recounted: the valid
+    runs outside the box, failing when they fail one of the region's checks (the mode's rule)."""
+    regions = []
+    for region in result.analysis.regions:
+        if region.outside.runs == 0:
+            checks = frozenset(region.checks)
+            outside = [r for r in runs if r.error is None and not region.contains(r.attributes())]
+            counted = rate(sum(r.fails_like(checks) for r in outside), len(outside))
+            region = replace(
+                region,
+                outside=replace(region.outside, runs=counted.runs, failures=counted.failures),
+            )
+        regions.append(region)
+    return replace(result, analysis=replace(result.analysis, regions=tuple(regions)))

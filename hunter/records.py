@@ -1,0 +1,347 @@
+"""What the store keeps about campaigns, hunts and proposals, as frozen values.
+
+Each record is the only writer and reader of its JSON: the store persists ``to_json()`` and
+hands back ``from_json()``, the CLI, reports and the demo read typed fields, and adding a field
+means touching one class. The hunt result's JSON is contract §4, field for field.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hunter.coverage import CoverageMap, Space
+from hunter.errors import InvalidConfig
+from hunter.regions import HuntAnalysis
+
+DEFAULT_BUDGET = 300
+DEFAULT_BATCH = 16
+
+
+class StopReason(enum.StrEnum):
+    """Why a hunt stopped simulating (``stop_reason`` in the hunt result)."""
+
+    SETTLED = "settled"
+    """The verdict is a bug and the origin's region has settled (``analysis.stopping``)."""
+    BUDGET = "budget"
+    """Every simulation of ``--budget`` was spent."""
+    FLUKE = "fluke"
+    """The replays' sequential test called the origin a fluke."""
+    EXHAUSTED = "exhausted"
+    """Every strategy ran out of scenarios to propose."""
+    MAX_COST = "max_cost"
+    """The models' estimated spend reached ``--max-cost``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SutOptions:
+    """Options recorded with each run so that a hunt re-creates the same SUT.
+
+    Attributes:
+        agent: ``scripted`` or ``anthropic:MODEL`` (built-in world only).
+        judge: ``anthropic:MODEL`` to add an LLM judge's verdicts, or None.
+        model: model for ``inspect:`` SUTs.
+        fail_when: the failure rule of imported or ``inspect:`` runs (``SCORER OP VALUE``).
+        timeout: seconds before a ``cmd:`` SUT is killed and the run recorded as an error.
+        extra: anything else an adapter wants recorded (never secrets).
+    """
+
+    agent: str = "scripted"
+    judge: str | None = None
+    model: str | None = None
+    fail_when: str | None = None
+    timeout: float = 60.0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "judge": self.judge,
+            "model": self.model,
+            "fail_when": self.fail_when,
+            "timeout": self.timeout,
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any] | None) -> SutOptions:
+        raw = raw or {}
+        return cls(
+            agent=str(raw.get("agent") or "scripted"),
+            judge=raw.get("judge"),
+            model=raw.get("model"),
+            fail_when=raw.get("fail_when"),
+            timeout=float(raw.get("timeout") or 60.0),
+            extra=dict(raw.get("extra") or {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HuntSetup:
+    """What runs are simulated and judged against: recorded with a campaign or hunt, so a hunt
+    of one of its runs re-creates it (``--sut``, ``--map``, ``--space`` override it)."""
+
+    sut: str
+    options: SutOptions
+    coverage_map: CoverageMap | None
+    map_path: str | None
+    space: Space
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sut": self.sut,
+            "options": self.options.to_json(),
+            "map": self.coverage_map.to_dict() if self.coverage_map else None,
+            "map_path": self.map_path,
+            "space": self.space.to_dict(),
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> HuntSetup:
+        cmap = CoverageMap.from_dict(raw["map"], "stored map") if raw.get("map") else None
+        return cls(
+            sut=raw["sut"],
+            options=SutOptions.from_json(raw.get("options")),
+            coverage_map=cmap,
+            map_path=raw.get("map_path"),
+            space=Space.from_dict(raw["space"], "stored space"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HuntSettings:
+    """How a hunt searches. ``budget``, ``seed``, ``strategy``, ``batch_size`` and
+    ``rewrite_model`` shape its batches and are stored with it; ``early_stop`` is stored so a
+    resume stops the same way; ``workers``, ``cluster`` and ``max_cost`` belong to one session.
+    """
+
+    budget: int = DEFAULT_BUDGET
+    seed: int = 0
+    workers: int = 1
+    cluster: str | None = None
+    strategy: str | None = None  # one strategy only (benchmark baselines); None = the allocator
+    batch_size: int = DEFAULT_BATCH
+    max_cost: float | None = None  # USD; model SUTs record cost_usd per run
+    rewrite_model: str | None = None  # a model for the llm_rewrite perturber (MODEL name)
+    early_stop: bool = True  # stop once the verdict and regions settle (analysis.stopping)
+
+    def __post_init__(self) -> None:
+        if self.budget < 1:
+            raise InvalidConfig(f"--budget must be at least 1, got {self.budget}")
+        if self.batch_size < 1:
+            raise InvalidConfig(f"batch size must be at least 1, got {self.batch_size}")
+
+    def stored_json(self) -> dict[str, Any]:
+        """The settings stored in a hunt's config beside its setup (seed and budget have
+        columns of their own)."""
+        return {
+            "strategy": self.strategy,
+            "batch": self.batch_size,
+            "early_stop": self.early_stop,
+            "rewrite_model": self.rewrite_model,
+        }
+
+    @classmethod
+    def from_stored(cls, seed: int, budget: int, config: Mapping[str, Any]) -> HuntSettings:
+        return cls(
+            budget=budget,
+            seed=seed,
+            strategy=config.get("strategy"),
+            batch_size=int(config.get("batch", DEFAULT_BATCH)),
+            rewrite_model=config.get("rewrite_model"),
+            early_stop=bool(config.get("early_stop", True)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens and estimated cost of a hunt's model calls (only SUTs with models record them)."""
+
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cost_usd": self.cost_usd,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HuntResult:
+    """A finished hunt (contract §4): its verdict, regions and proposals, and why it stopped."""
+
+    hunt_id: str
+    run_id: str
+    seed: int
+    simulations: int
+    errors: int
+    budget: int
+    stop_reason: StopReason
+    analysis: HuntAnalysis
+    usage: Usage | None = None
+    dimension_suggestions: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        return self.analysis.verdict
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hunt_id": self.hunt_id,
+            "run_id": self.run_id,
+            "seed": self.seed,
+            "simulations": self.simulations,
+            "errors": self.errors,
+            "budget": self.budget,
+            "stop_reason": self.stop_reason.value,
+            **(self.usage.to_json() if self.usage else {}),
+            **self.analysis.to_json(),
+            **(
+                {"dimension_suggestions": [dict(s) for s in self.dimension_suggestions]}
+                if self.dimension_suggestions
+                else {}
+            ),
+        }
+
+    @classmethod
+    def from_json(
+        cls, raw: Mapping[str, Any], origin: Mapping[str, Any] | None = None
+    ) -> HuntResult:
+        """Read a stored result; ``origin`` (the origin's attributes) lets results stored before
+        regions said whether they contain the origin be read the same way."""
+        usage = None
+        if "cost_usd" in raw:
+            usage = Usage(
+                int(raw.get("input_tokens", 0)),
+                int(raw.get("output_tokens", 0)),
+                float(raw["cost_usd"]),
+            )
+        return cls(
+            hunt_id=raw["hunt_id"],
+            run_id=raw["run_id"],
+            seed=int(raw["seed"]),
+            simulations=int(raw["simulations"]),
+            errors=int(raw["errors"]),
+            budget=int(raw.get("budget", raw["simulations"])),
+            stop_reason=StopReason(raw.get("stop_reason", StopReason.BUDGET.value)),
+            analysis=HuntAnalysis.from_json(raw, origin),
+            usage=usage,
+            dimension_suggestions=tuple(raw.get("dimension_suggestions", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRecord:
+    """A stored campaign, or an import of Inspect logs (``kind`` ``import``)."""
+
+    campaign_id: str
+    kind: str
+    setup: HuntSetup
+    seed: int | None = None
+    n: int | None = None
+    logs: tuple[str, ...] = ()
+    created: str = ""
+
+    def config_json(self) -> dict[str, Any]:
+        """What the store keeps in the campaign's ``config`` column."""
+        out: dict[str, Any] = self.setup.to_json()
+        if self.seed is not None:
+            out["seed"] = self.seed
+        if self.n is not None:
+            out["n"] = self.n
+        if self.logs:
+            out["logs"] = list(self.logs)
+        return out
+
+    @classmethod
+    def from_stored(
+        cls, campaign_id: str, kind: str, config: Mapping[str, Any], created: str
+    ) -> CampaignRecord:
+        return cls(
+            campaign_id=campaign_id,
+            kind=kind,
+            setup=HuntSetup.from_json(config),
+            seed=config.get("seed"),
+            n=config.get("n"),
+            logs=tuple(config.get("logs", ())),
+            created=created,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HuntRecord:
+    """A stored hunt: its setup and stored settings, and its result once it is done."""
+
+    hunt_id: str
+    run_id: str
+    setup: HuntSetup
+    settings: HuntSettings
+    status: str
+    result: HuntResult | None
+    created: str
+
+    @property
+    def seed(self) -> int:
+        return self.settings.seed
+
+    @property
+    def budget(self) -> int:
+        return self.settings.budget
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done" and self.result is not None
+
+    def config_json(self) -> dict[str, Any]:
+        """What the store keeps in the hunt's ``config`` column."""
+        return {**self.setup.to_json(), **self.settings.stored_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRecord:
+    """A proposed map refinement and what a reviewer decided about it."""
+
+    proposal_id: str
+    hunt_id: str
+    region_id: str
+    kind: str
+    detail: Mapping[str, Any]
+    map_path: str | None
+    status: str
+    decided_by: str | None
+    decided_at: str | None
+    reason: str | None
+    new_map_path: str | None
+    created: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "proposal_id": self.proposal_id,
+            "hunt_id": self.hunt_id,
+            "region_id": self.region_id,
+            "kind": self.kind,
+            "detail": dict(self.detail),
+            "map_path": self.map_path,
+            "status": self.status,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at,
+            "reason": self.reason,
+            "new_map_path": self.new_map_path,
+            "created": self.created,
+        }
+
+
+def usage_of(extras: Sequence[Mapping[str, Any]]) -> Usage | None:
+    """Tokens and cost summed over runs' extras, when their SUT records them."""
+    if not any("cost_usd" in e or "input_tokens" in e for e in extras):
+        return None
+    return Usage(
+        sum(int(e.get("input_tokens", 0) or 0) for e in extras),
+        sum(int(e.get("output_tokens", 0) or 0) for e in extras),
+        round(float(sum(float(e.get("cost_usd", 0.0) or 0.0) for e in extras)), 4),
+    )
