@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hunter-installed
 
-.PHONY: setup demo test lint typecheck pytest bench clean
+.PHONY: setup demo test lint typecheck imports pytest bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -35,10 +35,19 @@ typecheck: setup
 	ln -s "$$(pwd)/analysis" build/typecheck/hunter/analysis
 	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p hunter
 
+# The architecture's import rules (.importlinter). grimp reads the package from disk and does not
+# follow symlinks, so it gets a copy of the three folders laid out as the one package.
+imports: setup
+	rm -rf build/imports && mkdir -p build/imports
+	cp -r hunter build/imports/hunter
+	cp -r perturbers build/imports/hunter/perturbers
+	cp -r analysis build/imports/hunter/analysis
+	cd build/imports && PYTHONPATH=. ../../$(BIN)/lint-imports --config ../../.importlinter
+
 pytest: setup
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck imports pytest
 
 bench: setup
 	$(BIN)/hunter bench world

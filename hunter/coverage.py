@@ -304,6 +304,24 @@ def load_map(path: str | Path) -> CoverageMap:
     return CoverageMap.from_dict(read_yaml(path), str(path))
 
 
+def builtin_map_path(name: str = "ai_ceo") -> Path:
+    """The file of a coverage map shipped with hunter (package ``hunter.maps``).
+
+    ``ai_ceo`` is the built-in world's default map. Found through the package's resources, so
+    it works from a source checkout, an editable install and an installed wheel alike.
+    """
+    from importlib import resources
+
+    folder = resources.files("hunter.maps")
+    entry = folder.joinpath(f"{name}.yaml")
+    if not entry.is_file():
+        known = sorted(
+            t.name.removesuffix(".yaml") for t in folder.iterdir() if t.name.endswith(".yaml")
+        )
+        raise InvalidConfig(f"no built-in map {name!r} (known: {', '.join(known)})")
+    return Path(str(entry))
+
+
 def load_space(path: str | Path) -> Space:
     """Read and validate a space file."""
     return Space.from_dict(read_yaml(path), str(path))

@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 from hunter.cli import main as hunter
-from hunter.flow.hunt import default_map_path
+from hunter.coverage import builtin_map_path
 from hunter.store import Store
 
 MAX_TRIES = 4
 
 
 def run(store_dir: str, n: int, budget: int, seed: int) -> int:
-    map_path = str(default_map_path())
+    map_path = str(builtin_map_path())
     step = ["--store", store_dir]
     print(f"$ hunter campaign --map {map_path} --sut builtin:ceo --n {n} --seed {seed}", flush=True)
     code = hunter(

@@ -1,21 +1,21 @@
 """Each bug planted in the built-in world, hunted from a failing run of its region.
 
 The hunter never sees the plants: it sees trajectories judged by checkers. The plants (the
-ground truth in tests/fixtures) only score what it finds.
+ground truth in hunter.bench.ground_truth) only score what it finds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from fixtures.plants import PLANTS
 
+from hunter.bench.ground_truth import PLANTS
 from hunter.bench.landscapes import in_box
-from hunter.coverage import load_map
+from hunter.coverage import builtin_map_path, load_map
 from hunter.domain import Scenario
 from hunter.executor import simulate_one
 from hunter.flow.campaign import run_campaign
-from hunter.flow.hunt import HuntSettings, default_map_path, run_hunt
+from hunter.flow.hunt import HuntSettings, run_hunt
 from hunter.store import Store
 from hunter.sut import make_sut
 from hunter.world import world_space
@@ -24,7 +24,7 @@ from hunter.world import world_space
 @pytest.fixture(scope="module")
 def store_with_campaign(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("world") / "store")
-    cmap = load_map(default_map_path())
+    cmap = load_map(builtin_map_path())
     sut = make_sut("builtin:ceo")
     run_campaign(
         store,
@@ -33,7 +33,7 @@ def store_with_campaign(tmp_path_factory):
         sut,
         n=200,
         seed=2,
-        map_path=str(default_map_path()),
+        map_path=str(builtin_map_path()),
     )
     return store
 

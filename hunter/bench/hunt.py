@@ -246,7 +246,6 @@ def bench_hunt(
     quick: bool = False,
     seeds: int | None = None,
     out_dir: str | None = None,
-    log: Any = None,
     landscapes: Sequence[str] | None = None,
     methods: Sequence[str] | None = None,
     n_jobs: int = -1,

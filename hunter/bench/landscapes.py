@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import random
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hunter.coverage import CoverageMap, Space
+from hunter.coverage import CoverageMap, Space, builtin_map_path, load_map
 from hunter.domain import AttributeDict, AttributeSpec, Trajectory, Verdict
 from hunter.regions import Constraint
 from hunter.sut import Sut, SutOptions
@@ -200,30 +199,18 @@ LANDSCAPES: dict[str, Landscape] = _landscapes()
 
 @functools.cache
 def world_landscapes() -> dict[str, Landscape]:
-    """The built-in world's planted bugs as landscapes (``world:NAME``), when the ground truth
-    is at hand: it lives in the test fixtures (never read by hunter itself), so an installed
-    hunter without the source tree benchmarks the synthetic landscapes only."""
-    import importlib.util
-    from pathlib import Path
+    """The built-in world's planted bugs as landscapes (``world:NAME``), on its packaged map.
 
-    from hunter.coverage import load_map
+    The plants come from :mod:`hunter.bench.ground_truth`, the benchmark's ground truth (never
+    read by the hunt, the analysis or the strategies).
+    """
+    from hunter.bench.ground_truth import PLANTS
     from hunter.world import world_space
 
-    root = Path(__file__).resolve().parents[2]
-    fixture = root / "tests" / "fixtures" / "plants.py"
-    map_path = root / "maps" / "ai_ceo.yaml"
-    if not fixture.is_file() or not map_path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location("hunter_bench_plants", fixture)
-    if spec is None or spec.loader is None:
-        return {}
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    cmap = load_map(map_path)
+    cmap = load_map(builtin_map_path("ai_ceo"))
     space = world_space().merged_with(cmap.dimensions)
     out = {}
-    for plant in module.PLANTS:
+    for plant in PLANTS:
         name = f"world:{plant.name}"
         out[name] = Landscape(
             name,

@@ -8,7 +8,6 @@ import click
 
 from hunter.cli.app import (
     cli,
-    err,
     json_option,
     out,
     print_json,
@@ -43,7 +42,7 @@ def bench(
     else:
         from hunter.bench.hunt import bench_hunt
 
-        result = bench_hunt(quick=quick, seeds=seeds, out_dir=out_dir, log=err)
+        result = bench_hunt(quick=quick, seeds=seeds, out_dir=out_dir)
     if as_json:
         print_json(result)
         return

@@ -15,10 +15,18 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
+from hunter.errors import InvalidConfig
+
+DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
+"""SUTs with a coverage map of their own, shipped in ``hunter.maps``: ``--map`` is optional."""
 
 
 @cli.command()
-@click.option("--map", "map_path", required=True, help="Coverage map YAML.")
+@click.option(
+    "--map",
+    "map_path",
+    help="Coverage map YAML (default for builtin:ceo: the packaged ai_ceo map; else required).",
+)
 @click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
 @click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map).")
 @click.option("--n", "n", default=200, show_default=True, type=click.IntRange(min=1))
@@ -31,7 +39,7 @@ from hunter.cli.app import (
 @json_option
 @store_option
 def campaign(
-    map_path: str,
+    map_path: str | None,
     sut: str,
     space_path: str | None,
     n: int,
@@ -46,10 +54,16 @@ def campaign(
 ) -> None:
     """Simulate N scenarios sampled from the map, under-covered buckets first."""
     from hunter.cli.render import coverage_renderable
-    from hunter.coverage import load_map, load_space
+    from hunter.coverage import builtin_map_path, load_map, load_space
     from hunter.flow.campaign import campaign_space, run_campaign
     from hunter.sut import SutOptions, make_sut
 
+    if map_path is None:
+        if sut not in DEFAULT_MAPS:
+            raise InvalidConfig(
+                f"--map is required for SUT {sut!r} (only {', '.join(DEFAULT_MAPS)} has a default)"
+            )
+        map_path = str(builtin_map_path(DEFAULT_MAPS[sut]))
     cmap = load_map(map_path)
     adapter = make_sut(sut, SutOptions(agent=agent, judge=judge, timeout=timeout))
     declared = load_space(space_path) if space_path else adapter.space()

@@ -21,7 +21,6 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -440,7 +439,3 @@ def _journal_path(store: Store, hunt_id: str) -> str | None:
 def _spent(runs: Sequence[Run]) -> float:
     """Estimated model spend of ``runs`` in USD (0 for SUTs that record no cost)."""
     return float(sum(float(r.extra.get("cost_usd", 0.0) or 0.0) for r in runs))
-
-
-def default_map_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "maps" / "ai_ceo.yaml"

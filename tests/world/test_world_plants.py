@@ -1,24 +1,23 @@
 """The default profile's planted bugs: caught by their checker inside their region, rarely outside.
 
-Ground truth comes from ``tests/fixtures/plants.py``; the world never sees it. Scenarios are drawn
+Ground truth comes from ``hunter.bench.ground_truth``; the world never sees it. Scenarios are drawn
 from the world's space, so every unmapped knob is randomized as a campaign would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from fixtures.plants import BACKGROUND, PLANTS, PlantedBug, in_region
 
-from hunter.coverage import load_map
+from hunter.bench.ground_truth import BACKGROUND, PLANTS, PlantedBug, in_region
+from hunter.coverage import builtin_map_path, load_map
 from hunter.domain import AttributeDict
 from hunter.world import simulate, world_space
 
-DEFAULT_MAP = Path(__file__).resolve().parents[2] / "maps" / "ai_ceo.yaml"
+DEFAULT_MAP = builtin_map_path()
 
 
 def inside(plant: PlantedBug, rng: np.random.Generator) -> AttributeDict:
