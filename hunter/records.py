@@ -126,12 +126,21 @@ class HuntSettings:
     max_cost: float | None = None  # USD; model SUTs record cost_usd per run
     rewrite_model: str | None = None  # a model for the llm_rewrite perturber (MODEL name)
     early_stop: bool = True  # stop once the verdict and regions settle (analysis.stopping)
+    continue_batch: int = 0
+    """Batches before this index are taken from the store as they are, never proposed again: a
+    hunt continued with a larger budget (``flow.hunt``) ran them under its smaller budget, whose
+    stage schedule a re-proposal would not follow."""
+    settle_after: int = 0
+    """Simulations before which the stop rule ignores the region's history: a hunt that had
+    settled and is continued must see its region hold again while it doubles from there."""
 
     def __post_init__(self) -> None:
         if self.budget < 1:
             raise InvalidConfig(f"--budget must be at least 1, got {self.budget}")
         if self.batch_size < 1:
             raise InvalidConfig(f"batch size must be at least 1, got {self.batch_size}")
+        if self.continue_batch < 0 or self.settle_after < 0:
+            raise InvalidConfig("a continued hunt's batch and simulation counts cannot be < 0")
 
     def stored_json(self) -> dict[str, Any]:
         """The settings stored in a hunt's config beside its setup (seed and budget have
@@ -141,6 +150,8 @@ class HuntSettings:
             "batch": self.batch_size,
             "early_stop": self.early_stop,
             "rewrite_model": self.rewrite_model,
+            **({"continue_batch": self.continue_batch} if self.continue_batch else {}),
+            **({"settle_after": self.settle_after} if self.settle_after else {}),
         }
 
     @classmethod
@@ -152,6 +163,8 @@ class HuntSettings:
             batch_size=int(config.get("batch", DEFAULT_BATCH)),
             rewrite_model=config.get("rewrite_model"),
             early_stop=bool(config.get("early_stop", True)),
+            continue_batch=int(config.get("continue_batch", 0)),
+            settle_after=int(config.get("settle_after", 0)),
         )
 
 
@@ -173,7 +186,12 @@ class Usage:
 
 @dataclass(frozen=True, slots=True)
 class HuntResult:
-    """A finished hunt (contract §4): its verdict, regions and proposals, and why it stopped."""
+    """A finished hunt (contract §4): its verdict, regions and proposals, and why it stopped.
+
+    ``provisional`` (derived, written to the JSON) says the answer had not settled when the hunt
+    stopped: it ran out of budget, of money or of ideas before the stop rule confirmed it.
+    ``early_stop`` records whether the stop rule was on at all (``--no-early-stop``).
+    """
 
     hunt_id: str
     run_id: str
@@ -185,10 +203,21 @@ class HuntResult:
     analysis: HuntAnalysis
     usage: Usage | None = None
     dimension_suggestions: tuple[Mapping[str, Any], ...] = ()
+    early_stop: bool = True
 
     @property
     def verdict(self) -> str:
         return self.analysis.verdict
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the hunt stopped before its answer settled (budget, max cost, exhausted).
+
+        A settled hunt passed the stop rule; a fluke was decided by the replays' test. Any
+        other stop leaves the verdict (unless a fluke) and every region unconfirmed.
+        """
+        unconfirmed = {StopReason.BUDGET, StopReason.MAX_COST, StopReason.EXHAUSTED}
+        return self.stop_reason in unconfirmed and self.verdict != "fluke"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -199,6 +228,8 @@ class HuntResult:
             "errors": self.errors,
             "budget": self.budget,
             "stop_reason": self.stop_reason.value,
+            "provisional": self.provisional,
+            "early_stop": self.early_stop,
             **(self.usage.to_json() if self.usage else {}),
             **self.analysis.to_json(),
             **(
@@ -232,6 +263,7 @@ class HuntResult:
             analysis=HuntAnalysis.from_json(raw, origin),
             usage=usage,
             dimension_suggestions=tuple(raw.get("dimension_suggestions", ())),
+            early_stop=bool(raw.get("early_stop", True)),
         )
 
 
@@ -304,7 +336,12 @@ class HuntRecord:
 
 @dataclass(frozen=True, slots=True)
 class ProposalRecord:
-    """A proposed map refinement and what a reviewer decided about it."""
+    """A proposed map refinement and what a reviewer decided about it.
+
+    ``hunt_id`` and ``region_id`` name the hunt that first proposed it; ``supported_by`` every
+    (hunt, region) that proposed the same refinement of the same map lineage while it was
+    pending, the first one included (see :meth:`refinement_key`).
+    """
 
     proposal_id: str
     hunt_id: str
@@ -318,6 +355,53 @@ class ProposalRecord:
     reason: str | None
     new_map_path: str | None
     created: str
+    supported_by: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def supporters(self) -> tuple[tuple[str, str], ...]:
+        """Every (hunt, region) behind the proposal; at least its own."""
+        return self.supported_by or ((self.hunt_id, self.region_id),)
+
+    @property
+    def lineage(self) -> str | None:
+        return ProposalRecord.map_lineage(self.map_path)
+
+    @staticmethod
+    def map_lineage(map_path: str | None) -> str | None:
+        """The first file of a map's versions: ``maps/ai_ceo.v3.yaml`` -> ``/abs/maps/ai_ceo.yaml``.
+
+        ``NAME.yaml``, ``NAME.v2.yaml``, ``NAME.v3.yaml``... in one folder are one lineage.
+        """
+        if not map_path:
+            return None
+        import os
+        import re
+        from pathlib import Path
+
+        path = Path(os.path.abspath(map_path))
+        return str(path.with_name(re.sub(r"\.v\d+$", "", path.stem) + path.suffix))
+
+    @staticmethod
+    def refinement_key(kind: str, detail: Mapping[str, Any], map_path: str | None) -> str:
+        """What makes two proposals the same refinement: the map lineage, the kind and the
+        detail's identity (the dimension's name, the crossed set, the bucket), not its numbers
+        (two hunts measure different splits and weights of the same missing dimension)."""
+        import json
+
+        identity: Any
+        try:
+            if kind in ("add_dimension", "add_subdimension"):
+                identity = str(dict(detail["attribute"])["name"])
+            elif kind == "add_cross":
+                identity = sorted(str(d) for d in detail["dimensions"])
+            elif kind == "reweight_bucket":
+                identity = sorted([str(k), str(v)] for k, v in dict(detail["bucket"]).items())
+            else:
+                identity = dict(detail)
+        except (KeyError, TypeError, ValueError):
+            identity = dict(detail)
+        lineage = ProposalRecord.map_lineage(map_path)
+        return json.dumps([lineage, kind, identity], sort_keys=True, default=str)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -333,6 +417,7 @@ class ProposalRecord:
             "reason": self.reason,
             "new_map_path": self.new_map_path,
             "created": self.created,
+            "supported_by": [{"hunt_id": h, "region_id": r} for h, r in self.supporters],
         }
 
 

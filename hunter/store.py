@@ -91,6 +91,35 @@ MIGRATIONS: tuple[str, ...] = (
         created TEXT NOT NULL
     );
     """,
+    # 2: one pending proposal per refinement: every (hunt, region) that proposed it, the first
+    # being the proposal's own hunt_id and region_id (copied over for stores written before)
+    """
+    CREATE TABLE proposal_support (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        proposal_id TEXT NOT NULL,
+        hunt_id TEXT NOT NULL,
+        region_id TEXT NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (proposal_id, hunt_id, region_id)
+    );
+    INSERT INTO proposal_support (proposal_id, hunt_id, region_id, created)
+        SELECT proposal_id, hunt_id, region_id, created FROM proposals ORDER BY seq;
+    CREATE INDEX proposals_status ON proposals(status)
+    """,
+    # 3: rechecks: the verdicts of `hunter recheck` on a hunt's regions, whose runs are the
+    # campaign (kind 'recheck') it names; IF NOT EXISTS so that stores written while this was
+    # numbered differently open too
+    """
+    CREATE TABLE IF NOT EXISTS rechecks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        recheck_id TEXT UNIQUE NOT NULL,
+        hunt_id TEXT NOT NULL,
+        campaign_id TEXT NOT NULL,
+        result TEXT NOT NULL,             -- JSON: the recheck of the hunt's regions
+        created TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS rechecks_hunt ON rechecks(hunt_id)
+    """,
 )
 
 
@@ -304,7 +333,11 @@ class Store:
             where.append("sut = ?")
             args.append(sut)
         if campaigns_only:
-            where.append("campaign_id IS NOT NULL")
+            # Recheck runs are packed into known regions: they are neither background for a
+            # hunt's fluke test nor coverage of the map.
+            where.append(
+                "campaign_id IN (SELECT campaign_id FROM campaigns WHERE kind != 'recheck')"
+            )
         cols = self._RUN_COLUMNS if events else self._RUN_COLUMNS.replace("events", "'[]'")
         sql = f"SELECT {cols} FROM runs"
         if where:
@@ -346,6 +379,43 @@ class Store:
             (fingerprint,),
         ).fetchone()
         return self.hunt(row[0]) if row else None
+
+    def finished_hunt(
+        self, fingerprint: str, *, early_stop: bool | None = None
+    ) -> HuntRecord | None:
+        """The latest finished hunt started by the same command, if any (with the same
+        ``early_stop`` too when given: the fingerprint leaves it out, as it shapes no batch)."""
+        rows = self._db.execute(
+            "SELECT hunt_id FROM hunts WHERE fingerprint = ? AND status = 'done'"
+            " AND result IS NOT NULL ORDER BY seq DESC",
+            (fingerprint,),
+        ).fetchall()
+        for (hunt_id,) in rows:
+            record = self.hunt(hunt_id)
+            if early_stop is None or record.settings.early_stop == early_stop:
+                return record
+        return None
+
+    def hunts_of_run(self, run_id: str, seed: int) -> list[tuple[HuntRecord, str]]:
+        """The hunts of ``run_id`` with ``seed``, newest first, each with its fingerprint."""
+        rows = self._db.execute(
+            "SELECT hunt_id, fingerprint FROM hunts WHERE run_id = ? AND seed = ?"
+            " ORDER BY seq DESC",
+            (run_id, seed),
+        ).fetchall()
+        return [(self.hunt(hunt_id), key) for hunt_id, key in rows]
+
+    def reopen_hunt(self, hunt_id: str, settings: HuntSettings, fingerprint: str) -> HuntRecord:
+        """Set a hunt running again under new settings (continuing it with a larger budget):
+        its stored result is dropped until it finishes again, its runs stay."""
+        record = replace(self.hunt(hunt_id), settings=settings, status="running", result=None)
+        with self.atomic():
+            self._db.execute(
+                "UPDATE hunts SET status = 'running', budget = ?, config = ?, fingerprint = ?,"
+                " result = NULL, finished = NULL WHERE hunt_id = ?",
+                (settings.budget, json.dumps(record.config_json()), fingerprint, hunt_id),
+            )
+        return record
 
     def hunt(self, hunt_id: str) -> HuntRecord:
         row = self._db.execute(
@@ -394,14 +464,50 @@ class Store:
         detail: Mapping[str, Any],
         map_path: str | None,
     ) -> str:
+        """Store a hunt region's proposal; returns its ID, which may be an existing one's.
+
+        The same refinement of the same map lineage (:meth:`ProposalRecord.refinement_key`) is
+        one proposal: while one is pending, a new hunt (or region) proposing it is recorded as
+        supporting it. A hunt that proposes again what it proposed before (resumed or
+        continued) gets its earlier proposal back, whatever became of it.
+        """
+        key = ProposalRecord.refinement_key(kind, detail, map_path)
         with self.atomic():
-            pid = self._next_id("proposals", "p")
+            pid = self._matching_proposal(key, kind, hunt_id, region_id)
+            if pid is None:
+                pid = self._next_id("proposals", "p")
+                self._db.execute(
+                    "INSERT INTO proposals (proposal_id, hunt_id, region_id, kind, detail,"
+                    " map_path, status, created) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    (pid, hunt_id, region_id, kind, json.dumps(detail), map_path, _now()),
+                )
             self._db.execute(
-                "INSERT INTO proposals (proposal_id, hunt_id, region_id, kind, detail, map_path,"
-                " status, created) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (pid, hunt_id, region_id, kind, json.dumps(detail), map_path, _now()),
+                "INSERT OR IGNORE INTO proposal_support (proposal_id, hunt_id, region_id, created)"
+                " VALUES (?, ?, ?, ?)",
+                (pid, hunt_id, region_id, _now()),
             )
         return pid
+
+    def _matching_proposal(self, key: str, kind: str, hunt_id: str, region_id: str) -> str | None:
+        rows = self._db.execute(
+            "SELECT p.proposal_id, p.detail, p.map_path, p.status,"
+            " EXISTS (SELECT 1 FROM proposal_support s WHERE s.proposal_id = p.proposal_id"
+            " AND s.hunt_id = ? AND s.region_id = ?)"
+            " FROM proposals p WHERE p.kind = ? ORDER BY p.seq",
+            (hunt_id, region_id, kind),
+        ).fetchall()
+        same = [
+            (pid, status, own)
+            for pid, detail, map_path, status, own in rows
+            if ProposalRecord.refinement_key(kind, json.loads(detail), map_path) == key
+        ]
+        for pid, _, own in same:
+            if own:
+                return str(pid)
+        for pid, status, _ in same:
+            if status == "pending":
+                return str(pid)
+        return None
 
     def proposal(self, proposal_id: str) -> ProposalRecord:
         row = self._db.execute(
@@ -411,7 +517,29 @@ class Store:
         ).fetchone()
         if row is None:
             raise UnknownId(f"unknown proposal ID {proposal_id!r} in this store")
-        return ProposalRecord(row[0], row[1], row[2], row[3], json.loads(row[4]), *row[5:])
+        support = tuple(
+            (str(h), str(r))
+            for h, r in self._db.execute(
+                "SELECT hunt_id, region_id FROM proposal_support WHERE proposal_id = ?"
+                " ORDER BY seq",
+                (proposal_id,),
+            )
+        )
+        return ProposalRecord(
+            proposal_id=row[0],
+            hunt_id=row[1],
+            region_id=row[2],
+            kind=row[3],
+            detail=json.loads(row[4]),
+            map_path=row[5],
+            status=row[6],
+            decided_by=row[7],
+            decided_at=row[8],
+            reason=row[9],
+            new_map_path=row[10],
+            created=row[11],
+            supported_by=support,
+        )
 
     def proposals(self, status: str | None = None) -> list[ProposalRecord]:
         sql = "SELECT proposal_id FROM proposals"
@@ -431,12 +559,66 @@ class Store:
         reason: str | None,
         new_map_path: str | None = None,
     ) -> None:
+        self.decide_proposals(
+            [proposal_id], status, who=who, reason=reason, new_map_path=new_map_path
+        )
+
+    def decide_proposals(
+        self,
+        proposal_ids: Sequence[str],
+        status: str,
+        *,
+        who: str,
+        reason: str | None,
+        new_map_path: str | None = None,
+    ) -> None:
+        """Decide pending proposals together: all of them, or (one is no longer pending) none.
+
+        Raises:
+            StoreError: one of them was decided meanwhile (by another reviewer).
+        """
         with self.atomic():
+            for pid in proposal_ids:
+                cursor = self._db.execute(
+                    "UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, reason = ?,"
+                    " new_map_path = ? WHERE proposal_id = ? AND status = 'pending'",
+                    (status, who, _now(), reason, new_map_path, pid),
+                )
+                if cursor.rowcount != 1:
+                    raise StoreError(f"proposal {pid} is no longer pending; nothing was decided")
+
+    # -- rechecks -------------------------------------------------------------------------------
+
+    def add_recheck(self, hunt_id: str, campaign_id: str, result: Mapping[str, Any]) -> str:
+        """Store the verdicts of a recheck of ``hunt_id`` (its runs are ``campaign_id``'s);
+        returns its ID (``v1``, ``v2``...)."""
+        with self.atomic():
+            vid = self._next_id("rechecks", "v")
             self._db.execute(
-                "UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, reason = ?,"
-                " new_map_path = ? WHERE proposal_id = ?",
-                (status, who, _now(), reason, new_map_path, proposal_id),
+                "INSERT INTO rechecks (recheck_id, hunt_id, campaign_id, result, created)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (vid, hunt_id, campaign_id, json.dumps(result, allow_nan=False), _now()),
             )
+        return vid
+
+    def rechecks(self, hunt_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored rechecks, oldest first: each its stored JSON plus ``recheck_id``,
+        ``hunt_id``, ``campaign_id`` and ``created``."""
+        sql = "SELECT recheck_id, hunt_id, campaign_id, result, created FROM rechecks"
+        args: tuple[Any, ...] = ()
+        if hunt_id is not None:
+            sql += " WHERE hunt_id = ?"
+            args = (hunt_id,)
+        return [
+            {
+                **json.loads(result),
+                "recheck_id": vid,
+                "hunt_id": hid,
+                "campaign_id": cid,
+                "created": created,
+            }
+            for vid, hid, cid, result, created in self._db.execute(sql + " ORDER BY seq", args)
+        ]
 
 
 def _replace_id(run: Run, run_id: str) -> Run:

@@ -162,3 +162,98 @@ def test_no_early_stop_spends_the_whole_budget(campaign, capsys):
     assert full["simulations"] == 60 and full["stop_reason"] != "settled"
     with Store(store) as s:
         assert s.hunt(full["hunt_id"]).settings.early_stop is False
+
+
+# -- the same hunt again, continuing one, and saying how it stopped ------------------------------
+
+
+def _origin(result: dict) -> str:
+    return result["failed_run_ids"][0]  # temptation profit, oversight 0.12: inside the plant
+
+
+def _hunt(capsys, store: str, *args: str) -> tuple[str, str]:
+    code, out, err = run_cli(capsys, "hunt", *args, "--store", store)
+    assert code == 0, err
+    return out, err
+
+
+def test_the_same_hunt_again_returns_its_result_at_no_cost(campaign, capsys):
+    store, result = campaign
+    args = (_origin(result), "--budget", "40", "--seed", "1", "--json")
+    first, _ = _hunt(capsys, store, *args)
+    with Store(store) as s:
+        runs, proposals = len(s.runs()), len(s.proposals())
+    again, err = _hunt(capsys, store, *args)
+    assert again == first  # the stored result, unchanged
+    assert "hunt h1 already finished (same run, seed, budget and setup)" in err
+    assert "--new to hunt again" in err
+    with Store(store) as s:
+        assert (len(s.runs()), len(s.proposals())) == (runs, proposals)
+    human, _ = _hunt(capsys, store, *args[:-1])
+    assert human.startswith("hunt h1 already finished") and "hunt h1 of run" in human
+    new, _ = _hunt(capsys, store, *args, "--new")
+    assert json.loads(new)["hunt_id"] == "h2"
+    with Store(store) as s:
+        assert len(s.runs(hunt_id="h2")) == 40
+
+
+def test_a_budget_capped_hunt_is_provisional_and_says_how_to_go_on(campaign, capsys):
+    store, result = campaign
+    out, _ = _hunt(capsys, store, _origin(result), "--budget", "40", "--seed", "1")
+    lines = out.splitlines()
+    assert "stopped: budget of 40 spent before the region settled: R1 is provisional" in lines
+    command = f"hunter hunt --resume h1 --budget 80 --store {store}"
+    assert f"continue with: {command}" in lines
+    assert any(line.startswith("  R1 ") and line.endswith(" (provisional)") for line in lines)
+    assert all(len(line) <= 80 for line in lines if not line.startswith("continue with"))
+    code, md, _ = run_cli(capsys, "report", "h1", "--store", store)
+    assert code == 0
+    assert "**Stopped: budget.** Budget of 40 spent before the region settled" in md
+    assert "## R1 (provisional): " in md and "--resume h1 --budget 80" in md
+    code, html, _ = run_cli(capsys, "report", "h1", "--format", "html", "--store", store)
+    assert code == 0 and 'class="label provisional"' in html
+    # the printed command goes on, every stored simulation kept
+    with Store(store) as s:
+        before = [r.run_id for r in s.runs(hunt_id="h1")]
+    out, _ = _hunt(capsys, store, *command.split()[2:-2], "--json")
+    more = json.loads(out)
+    assert more["hunt_id"] == "h1" and 40 < more["simulations"] <= 80
+    assert more["budget"] == 80 and more["stop_reason"] in {"budget", "settled"}
+    assert more["provisional"] is (more["stop_reason"] == "budget")
+    with Store(store) as s:
+        after = [r.run_id for r in s.runs(hunt_id="h1")]
+        assert s.hunt("h1").done and len(s.hunts()) == 1
+    assert after[:40] == before and len(after) == more["simulations"]
+
+
+def test_resume_refuses_what_it_cannot_do(campaign, capsys):
+    store, result = campaign
+    _hunt(capsys, store, _origin(result), "--budget", "40", "--seed", "1")
+    for args, fragment in [
+        (["--resume", "h1"], "--budget 80"),
+        (["--resume", "h1", "--budget", "20"], "can only be raised"),
+        (["--resume", "h1", "--seed", "3"], "drop --seed"),
+        (["--resume", "h1", "--new"], "choose one"),
+        (["r1", "--resume", "h1"], "not r1"),
+        ([], "RUN_ID"),
+    ]:
+        code, _, err = run_cli(capsys, "hunt", *args, "--store", store)
+        assert code == 2 and fragment in err and err.count("\n") == 1, (args, err)
+
+
+@pytest.mark.slow
+def test_a_settled_hunt_says_so(campaign, capsys):
+    store, result = campaign
+    out, _ = _hunt(capsys, store, _origin(result), "--budget", "300", "--seed", "1")
+    lines = out.splitlines()
+    stopped = next(i for i, line in enumerate(lines) if line.startswith("stopped: "))
+    assert lines[stopped].startswith("stopped: settled after ")
+    assert lines[stopped].endswith(" of 300 simulations")
+    assert lines[stopped + 1] == (
+        "  (the region held while the hunt doubled and every side was confirmed)"
+    )
+    assert "provisional" not in out and "continue with" not in out
+    assert all(len(line) <= 80 for line in lines)
+    code, md, _ = run_cli(capsys, "report", "h1", "--store", store)
+    assert code == 0
+    assert "**Stopped: settled.** Settled after " in md and "provisional" not in md

@@ -43,7 +43,7 @@ def test_hunt_on_cluster_matches_local(cluster, tmp_path, data_dir, planted_sut)
     origin = next(r for r in store.runs(failed=True))
     local = run_hunt(store, origin.run_id, HuntSettings(budget=48, seed=3)).result.to_json()
     remote = run_hunt(
-        store, origin.run_id, HuntSettings(budget=48, seed=3, cluster=cluster)
+        store, origin.run_id, HuntSettings(budget=48, seed=3, cluster=cluster), new=True
     ).result.to_json()
     strip = {"hunt_id", "regions"}
     assert {k: v for k, v in local.items() if k not in strip} == {

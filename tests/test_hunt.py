@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from hunter.coverage import load_map, load_space
+from hunter.domain import AttributeDict, Trajectory
+from hunter.errors import InvalidConfig
 from hunter.flow.campaign import run_campaign
-from hunter.flow.hunt import HuntSettings, resolve_setup, run_hunt
+from hunter.flow.hunt import HuntSettings, continue_hunt, resolve_setup, run_hunt
+from hunter.records import HuntResult, StopReason
 from hunter.store import Store
-from hunter.sut import make_sut
+from hunter.sut import Sut, make_sut
 
 
 @pytest.fixture
@@ -100,7 +104,10 @@ def test_budget_is_a_hard_cap(planted_store):
 def test_same_seed_same_result_any_workers(planted_store):
     store, run_id = planted_store
     one = run_hunt(store, run_id, HuntSettings(budget=96, seed=4))
-    four = run_hunt(store, run_id, HuntSettings(budget=96, seed=4, workers=4, batch_size=16))
+    four = run_hunt(
+        store, run_id, HuntSettings(budget=96, seed=4, workers=4, batch_size=16), new=True
+    )
+    assert four.hunt_id != one.hunt_id and not four.already_finished
     assert _strip(one.result.to_json()) == _strip(four.result.to_json())
 
 
@@ -128,7 +135,8 @@ def test_resume_after_kill_reruns_nothing(planted_store):
     assert [r.run_id for r in runs[:45]] == [r.run_id for r in stored_before]
     assert len(runs) == resumed.result.to_json()["simulations"]
     # a fresh, uninterrupted hunt with the same seed gives the same answer
-    fresh = run_hunt(store, run_id, settings, setup)
+    fresh = run_hunt(store, run_id, settings, setup, new=True)
+    assert fresh.hunt_id != "h1"
     assert _strip(fresh.result.to_json()) | {"hunt_id": 0} == _strip(resumed.result.to_json()) | {
         "hunt_id": 0
     }
@@ -158,3 +166,179 @@ def test_optuna_study_is_mirrored_to_a_journal(planted_store):
         study_name="hunt", storage=JournalStorage(JournalFileBackend(str(path)))
     )
     assert len(study.trials) > 0  # optuna-dashboard can open the hunt's study
+
+
+# -- the same hunt again, and continuing one -------------------------------------------------------
+
+
+class Counting(Sut):
+    """The planted SUT, counting its calls: a stored simulation must never run again."""
+
+    def __init__(self, spec: str) -> None:
+        self.inner = make_sut(spec)
+        super().__init__(self.inner.spec, self.inner.options)
+        self.calls = 0
+
+    def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
+        self.calls += 1
+        return self.inner.run(attributes, seed)
+
+
+def _ids(store: Store, hunt_id: str) -> list[str]:
+    return [r.run_id for r in store.runs(hunt_id=hunt_id)]
+
+
+def test_the_same_hunt_again_costs_nothing(planted_store, planted_sut):
+    store, run_id = planted_store
+    settings = HuntSettings(budget=40, seed=1)
+    first = run_hunt(store, run_id, settings)
+    runs, proposals = len(store.runs()), len(store.proposals())
+    sut = Counting(planted_sut)
+    again = run_hunt(store, run_id, replace(settings, workers=2), sut=sut)
+    assert sut.calls == 0 and again.already_finished and again.hunt_id == first.hunt_id
+    assert again.result.to_json() == first.result.to_json()
+    assert len(again.runs) == first.result.simulations
+    assert (len(store.runs()), len(store.proposals())) == (runs, proposals)
+    # early_stop is no part of the fingerprint, but a hunt with it off is another hunt
+    other = run_hunt(store, run_id, replace(settings, early_stop=False), sut=sut)
+    assert other.hunt_id != first.hunt_id and sut.calls == other.result.simulations
+
+
+def test_new_hunts_again(planted_store, planted_sut):
+    store, run_id = planted_store
+    first = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
+    sut = Counting(planted_sut)
+    again = run_hunt(store, run_id, HuntSettings(budget=40, seed=1), sut=sut, new=True)
+    assert again.hunt_id != first.hunt_id and not again.already_finished
+    assert sut.calls == again.result.simulations == 40
+    # the same seed, the same batches: the same answer
+    assert _strip(again.result.to_json()) == _strip(first.result.to_json())
+
+
+def test_continue_with_a_larger_budget_reruns_nothing(planted_store, planted_sut):
+    store, run_id = planted_store
+    capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1)).result
+    assert capped.stop_reason is StopReason.BUDGET and capped.provisional
+    before = _ids(store, capped.hunt_id)
+    sut = Counting(planted_sut)
+    seen = []
+    more = continue_hunt(store, capped.hunt_id, budget=100, sut=sut, on_progress=seen.append)
+    result = more.result
+    assert more.hunt_id == capped.hunt_id and more.continued_from == 40 and more.kept == 40
+    assert 40 < result.simulations <= 100 and result.budget == 100
+    assert sut.calls == result.simulations - 40  # not one stored simulation ran again
+    after = _ids(store, capped.hunt_id)
+    assert after[:40] == before and len(after) == result.simulations
+    assert seen[0].simulations == 40 and seen[0].phase == "stored"
+    record = store.hunt(capped.hunt_id)
+    assert record.done and record.budget == 100
+    assert record.result is not None and record.result.to_json() == result.to_json()
+    assert result.to_json()["stop_reason"] == result.stop_reason.value
+    # the continued hunt is now the hunt of that command: it costs nothing again
+    again = run_hunt(store, run_id, HuntSettings(budget=100, seed=1), sut=sut)
+    assert again.already_finished and sut.calls == result.simulations - 40
+
+
+@pytest.mark.slow
+def test_the_same_command_with_a_larger_budget_continues(planted_store, planted_sut):
+    store, run_id = planted_store
+    capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1)).result
+    sut = Counting(planted_sut)
+    more = run_hunt(store, run_id, HuntSettings(budget=90, seed=1), sut=sut)
+    assert more.hunt_id == capped.hunt_id and more.continued_from == 40
+    assert sut.calls == more.result.simulations - 40 and more.result.simulations <= 90
+    assert len(store.hunts()) == 1
+    # --new, or another seed, is another hunt
+    other = run_hunt(store, run_id, HuntSettings(budget=120, seed=2), sut=sut)
+    assert other.hunt_id != capped.hunt_id and other.continued_from is None
+
+
+def test_continue_refuses_what_cannot_go_on(planted_store):
+    store, run_id = planted_store
+    capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1)).result
+    with pytest.raises(InvalidConfig, match="can only be raised"):
+        continue_hunt(store, capped.hunt_id, budget=30)
+    with pytest.raises(InvalidConfig, match="--budget 80"):
+        continue_hunt(store, capped.hunt_id)
+    assert store.hunt(capped.hunt_id).result.to_json() == capped.to_json()  # untouched
+
+
+@pytest.mark.slow
+def test_continue_a_settled_hunt_goes_on(planted_store, planted_sut):
+    store, run_id = planted_store
+    settled = run_hunt(store, run_id, HuntSettings(budget=300, seed=1)).result
+    assert settled.stop_reason is StopReason.SETTLED and not settled.provisional
+    n = settled.simulations
+    # early stop as stored: the region must hold again while the hunt doubles from n
+    sut = Counting(planted_sut)
+    more = continue_hunt(store, settled.hunt_id, sut=sut).result
+    print(f"\nsettled at {n}; continued with early stop: {more.stop_reason} at {more.simulations}")
+    assert more.simulations >= min(2 * n, 300) and sut.calls == more.simulations - n
+    # and with early stop off, the whole budget
+    rest = continue_hunt(store, settled.hunt_id, budget=320, early_stop=False, sut=sut).result
+    assert rest.simulations == 320 and rest.stop_reason is StopReason.BUDGET
+    assert sut.calls == 320 - n and len(store.runs(hunt_id=settled.hunt_id)) == 320
+    assert store.hunt(settled.hunt_id).settings.early_stop is False
+
+
+def test_a_killed_continuation_resumes_without_rerunning(planted_store, planted_sut):
+    store, run_id = planted_store
+    capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1)).result
+    sut = Counting(planted_sut)
+
+    def kill_at_70(progress):
+        if progress.simulations == 70:
+            raise Killed
+
+    with pytest.raises(Killed):
+        continue_hunt(store, capped.hunt_id, budget=120, sut=sut, on_progress=kill_at_70)
+    assert store.hunt(capped.hunt_id).status == "running" and sut.calls == 30
+    # the same command resumes the continuation: its own batches re-proposed, none re-run
+    done = run_hunt(store, run_id, HuntSettings(budget=120, seed=1), sut=sut)
+    assert done.resumed and done.hunt_id == capped.hunt_id
+    assert sut.calls == done.result.simulations - 40 and done.result.simulations <= 120
+    # and it ends as an uninterrupted continuation does
+    store2_ids = _ids(store, capped.hunt_id)
+    assert len(store2_ids) == done.result.simulations
+
+
+def test_provisional_is_in_the_json_and_old_results_still_read():
+    from hunter.analysis.stats import rate
+    from hunter.regions import HuntAnalysis
+
+    analysis = HuntAnalysis("bug", rate(9, 10), rate(1, 50), ())
+    capped = HuntResult("h1", "r1", 0, 40, 0, 40, StopReason.BUDGET, analysis)
+    settled = replace(capped, stop_reason=StopReason.SETTLED)
+    fluke = replace(capped, analysis=replace(analysis, verdict="fluke"))
+    assert capped.to_json()["provisional"] is True
+    assert settled.to_json()["provisional"] is False
+    assert replace(fluke, stop_reason=StopReason.FLUKE).to_json()["provisional"] is False
+    keys = list(capped.to_json())
+    assert keys[: keys.index("stop_reason") + 1] == [
+        "hunt_id",
+        "run_id",
+        "seed",
+        "simulations",
+        "errors",
+        "budget",
+        "stop_reason",
+    ]
+    old = {k: v for k, v in capped.to_json().items() if k not in {"provisional", "early_stop"}}
+    read = HuntResult.from_json(old)
+    assert read.to_json() == capped.to_json() and read.provisional and read.early_stop
+    assert HuntResult.from_json(replace(capped, early_stop=False).to_json()).early_stop is False
+
+
+def test_resume_by_id_goes_on_where_a_killed_hunt_stopped(planted_store, planted_sut):
+    store, run_id = planted_store
+
+    def kill_at_20(progress):
+        if progress.simulations == 20:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run_hunt(store, run_id, HuntSettings(budget=60, seed=3), on_progress=kill_at_20)
+    sut = Counting(planted_sut)
+    resumed = continue_hunt(store, "h1", sut=sut)  # hunter hunt --resume h1
+    assert resumed.resumed and resumed.continued_from is None and resumed.kept == 20
+    assert sut.calls == resumed.result.simulations - 20 and resumed.result.budget == 60

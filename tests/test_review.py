@@ -57,6 +57,11 @@ def test_accept_writes_next_version_and_reject_records_why(tmp_path, data_dir, p
     assert main(["proposals", "accept", first, "--reason", "train more", "--store", store]) == 0
     out = capsys.readouterr().out
     assert "+version: 2" in out  # the YAML diff is shown
+    changed = [
+        line for line in out.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    assert [line for line in changed if line.startswith("-")] == ["-version: 1"]  # only added to
+    assert len(changed) <= 8 and any(f"# {first} from hunt" in line for line in changed)
     new_path = tmp_path / "planted_map.v2.yaml"
     assert new_path.exists() and (tmp_path / "planted_map.yaml").exists()
     new_map = load_map(new_path)

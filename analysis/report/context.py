@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from hunter.analysis.explain import (
 )
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
-from hunter.records import HuntResult
+from hunter.records import HuntResult, StopReason
 from hunter.regions import HuntAnalysis, Region, constraint_words
 
 
@@ -63,6 +64,67 @@ class ReportInput:
     @property
     def suggestions(self) -> tuple[Mapping[str, Any], ...]:
         return self.result.dimension_suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class StopNote:
+    """How a hunt ended, in the words the terminal and every report use.
+
+    Attributes:
+        sentence: e.g. ``settled after 128 of 300 simulations (the region held while the hunt
+            doubled and every side was confirmed)`` or ``budget of 40 spent before the region
+            settled: R1 is provisional``.
+        command: the command that continues the hunt (budget or max cost spent), else None.
+    """
+
+    reason: StopReason
+    provisional: bool
+    sentence: str
+    command: str | None
+
+
+def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
+    """Why ``result``'s hunt stopped, whether its answer is provisional, and how to go on
+    (``store``, when not the default folder, is added to the command)."""
+    n, budget, hid = result.simulations, result.budget, result.hunt_id
+    ran = f"after {n} of {budget} simulations"
+    reason = result.stop_reason
+    command = None
+    if reason is StopReason.SETTLED:
+        sentence = (
+            f"settled {ran} (the region held while the hunt doubled and every side was confirmed)"
+        )
+    elif reason is StopReason.FLUKE:
+        sentence = f"fluke {ran} (the replays' sequential test called the origin a fluke)"
+    elif reason is StopReason.EXHAUSTED:
+        sentence = f"exhausted {ran} (every strategy ran out of scenarios to propose)"
+    elif reason is StopReason.MAX_COST:
+        spent = result.usage.cost_usd if result.usage is not None else 0.0
+        sentence = f"max cost reached {ran} (about ${spent:.2f} spent on models)"
+        command = f"hunter hunt --resume {hid} --max-cost {max(1.0, 2 * spent):.2f}"
+    else:
+        sentence = f"budget of {budget} spent"
+        if not result.early_stop:
+            sentence += " with early stop off (nothing was tested for settling)"
+        elif result.verdict == "inconclusive":
+            sentence += " before the verdict was decided"
+        elif result.verdict == "bug" and not result.analysis.regions:
+            sentence += " before any region was bounded"
+        elif result.verdict == "bug":
+            sentence += " before the region settled"
+        if result.provisional:
+            command = f"hunter hunt --resume {hid} --budget {2 * budget}"
+    ids = [r.id for r in result.analysis.regions]
+    if result.provisional and ids:
+        if len(ids) == 1:
+            sentence += f": {ids[0]} is provisional"
+        else:
+            sentence += f": {', '.join(ids[:-1])} and {ids[-1]} are provisional"
+    elif result.provisional:
+        sentence += ": the verdict is provisional"
+    if command is not None and store not in (None, "runs"):
+        command += f" --store {shlex.quote(str(store))}"
+    return StopNote(reason, result.provisional, sentence, command)
 
 
 @dataclass(frozen=True, slots=True)

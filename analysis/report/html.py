@@ -11,7 +11,7 @@ import json
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hunter.analysis.report import plots
-from hunter.analysis.report.context import ReportInput, region_views
+from hunter.analysis.report.context import ReportInput, region_views, stop_note
 from hunter.analysis.report.sanitize import redact
 
 
@@ -39,5 +39,8 @@ def render_html(data: ReportInput) -> str:
         figures.append(images)
     template = _environment().get_template("report.html.j2")
     return template.render(
-        data=data, analysis=data.analysis, views=list(zip(views, figures, strict=True))
+        data=data,
+        analysis=data.analysis,
+        stop=stop_note(data.result),
+        views=list(zip(views, figures, strict=True)),
     )

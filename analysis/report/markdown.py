@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hunter.analysis.report.context import ReportInput, region_views
+from hunter.analysis.report.context import ReportInput, region_views, stop_note
 from hunter.analysis.report.sanitize import cell, code
 
 
@@ -27,6 +27,18 @@ def render_markdown(data: ReportInput) -> str:
     ]
     if a.verdict == "fluke" and a.fluke_upper_bound is not None:
         lines.append(f"It fails in at most {_pct(a.fluke_upper_bound)} of replays (95%).")
+    note = stop_note(data.result)
+    lines += [
+        "",
+        f"**Stopped: {note.reason.value}.** {note.sentence[:1].upper()}{note.sentence[1:]}.",
+    ]
+    if note.provisional:
+        lines[-1] += (
+            " The hunt stopped before its answer settled: read every region below as"
+            " **provisional**, a box that more simulations may still move."
+        )
+    if note.command is not None:
+        lines[-1] += f" Continue with `{note.command}`."
     if not a.regions:
         lines += ["", "No failing region stands out from the background."]
     suggestions = data.suggestions
@@ -42,7 +54,7 @@ def render_markdown(data: ReportInput) -> str:
         r = view.region
         lines += [
             "",
-            f"## {r.id}: {view.words}",
+            f"## {r.id}{' (provisional)' if note.provisional else ''}: {view.words}",
             "",
             "Fix the region, not the sample: train on the whole box below.",
             "",

@@ -13,7 +13,7 @@ import traceback
 
 import click
 
-from hunter.cli import bench, campaign, hunt, imports, proposals, runs  # noqa: F401 - registers
+from hunter.cli import bench, brief, campaign, hunt, imports, proposals, recheck, runs  # noqa: F401 - registers
 from hunter.cli.app import cli
 from hunter.errors import HunterError
 

@@ -21,6 +21,13 @@ DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
 """SUTs with a coverage map of their own, shipped in ``hunter.maps``: ``--map`` is optional."""
 
 
+def _agent(value: str) -> str:
+    """``--agent`` checked (a profile file read and validated) and resolved as it is recorded."""
+    from hunter.sut.builtin import agent_spec
+
+    return agent_spec(value)
+
+
 @cli.command()
 @click.option(
     "--map",
@@ -33,7 +40,15 @@ DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
-@click.option("--agent", default="scripted", show_default=True, help="scripted or anthropic:MODEL")
+@click.option(
+    "--agent",
+    default="scripted",
+    show_default=True,
+    callback=lambda _ctx, _param, value: _agent(value),
+    help="builtin:ceo's agent: scripted (the shipped propensity profile), scripted:PROFILE.yaml"
+    " (the scripted agent with a profile file of yours, e.g. one misbehaviour removed; recorded by"
+    " its absolute path) or anthropic:MODEL.",
+)
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds per simulation.")
 @json_option

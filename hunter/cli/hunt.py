@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import textwrap
 from pathlib import Path
 from typing import Literal, cast
 
 import click
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -20,10 +21,13 @@ from hunter.cli.app import (
 )
 from hunter.errors import InvalidConfig
 
+SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrite_model")
+"""Options that shape a hunt's batches: a resumed or continued hunt keeps its own."""
+
 
 @cli.command()
-@click.argument("run_id")
-@click.option("--budget", default=300, show_default=True, type=click.IntRange(min=1))
+@click.argument("run_id", required=False)
+@click.option("--budget", type=click.IntRange(min=1), help="Simulations at most.  [default: 300]")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
@@ -32,7 +36,24 @@ from hunter.errors import InvalidConfig
 @click.option("--space", "space_path", help="Override the space recorded with the run.")
 @click.option("--strategy", help="Use one perturber only (e.g. neighbourhood, optuna).")
 @click.option("--model", help="Model for inspect: SUTs (default: the imported log's).")
-@click.option("--resume", "resume_id", help="Resume this unfinished hunt.")
+@click.option(
+    "--agent",
+    help="Override the built-in world's recorded agent: scripted, scripted:PROFILE.yaml or"
+    " anthropic:MODEL.",
+)
+@click.option(
+    "--resume",
+    "resume_id",
+    metavar="HUNT_ID",
+    help="Resume this hunt; with a larger --budget (or --no-early-stop, or a higher"
+    " --max-cost) continue a finished one, its simulations kept.",
+)
+@click.option(
+    "--new",
+    "new",
+    is_flag=True,
+    help="Hunt again even when the same hunt has finished or can be resumed.",
+)
 @click.option("--max-cost", type=click.FloatRange(min=0), help="Stop once models cost this (USD).")
 @click.option("--rewrite-model", help="anthropic:MODEL for the llm_rewrite perturber.")
 @click.option(
@@ -43,8 +64,8 @@ from hunter.errors import InvalidConfig
 @json_option
 @store_option
 def hunt(
-    run_id: str,
-    budget: int,
+    run_id: str | None,
+    budget: int | None,
     seed: int,
     workers: int,
     cluster: str | None,
@@ -53,41 +74,69 @@ def hunt(
     space_path: str | None,
     strategy: str | None,
     model: str | None,
+    agent: str | None,
     resume_id: str | None,
+    new: bool,
     max_cost: float | None,
     rewrite_model: str | None,
     no_early_stop: bool,
     as_json: bool,
     store_dir: str,
 ) -> None:
-    """Hunt around a failed run: fluke or bug, failing regions, labels and proposals."""
+    """Hunt around a failed run: fluke or bug, failing regions, labels and proposals.
+
+    The same command again returns the finished hunt's stored result (--new hunts again); with
+    a larger --budget after a hunt that spent its budget, it continues that hunt.
+    """
     from hunter.cli.render import hunt_summary
-    from hunter.flow.hunt import resolve_setup, run_hunt
+    from hunter.flow.hunt import continue_hunt, resolve_setup, run_hunt
     from hunter.models import model_name
-    from hunter.records import HuntSettings, HuntSetup
+    from hunter.records import DEFAULT_BUDGET, HuntSettings
 
     with open_store(store_dir) as store:
-        settings = HuntSettings(
-            budget=budget,
-            seed=seed,
-            workers=workers,
-            cluster=cluster,
-            strategy=strategy,
-            max_cost=max_cost,
-            rewrite_model=None
-            if rewrite_model is None
-            else model_name(rewrite_model, "--rewrite-model"),
-            early_stop=not no_early_stop,
-        )
-        setup: HuntSetup | None = None
         if resume_id is not None:
+            context = click.get_current_context()
+            given = [
+                name
+                for name in SHAPING
+                if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+            ]
+            if given:
+                flag = "--" + given[0].replace("_path", "").replace("_", "-")
+                raise InvalidConfig(f"--resume keeps the hunt's own settings: drop {flag}")
+            if new:
+                raise InvalidConfig("--resume and --new contradict each other: choose one")
             record = store.hunt(resume_id)
-            if record.status != "running":
-                raise InvalidConfig(f"hunt {resume_id} has already finished")
+            if run_id is not None and run_id != record.run_id:
+                raise InvalidConfig(f"hunt {resume_id} hunts run {record.run_id}, not {run_id}")
             run_id = record.run_id
-            settings = replace(record.settings, workers=workers, cluster=cluster, max_cost=max_cost)
-            setup = record.setup
+            total = budget or record.budget
+            with progress(total, f"hunt {run_id}", quiet=as_json) as tick:
+                outcome = continue_hunt(
+                    store,
+                    resume_id,
+                    budget=budget,
+                    early_stop=False if no_early_stop else None,
+                    workers=workers,
+                    cluster=cluster,
+                    max_cost=max_cost,
+                    on_progress=tick.hunt,
+                )
         else:
+            if run_id is None:
+                raise InvalidConfig("give the RUN_ID to hunt, or --resume HUNT_ID")
+            settings = HuntSettings(
+                budget=budget or DEFAULT_BUDGET,
+                seed=seed,
+                workers=workers,
+                cluster=cluster,
+                strategy=strategy,
+                max_cost=max_cost,
+                rewrite_model=None
+                if rewrite_model is None
+                else model_name(rewrite_model, "--rewrite-model"),
+                early_stop=not no_early_stop,
+            )
             setup = resolve_setup(
                 store,
                 store.run(run_id),
@@ -95,23 +144,32 @@ def hunt(
                 map_path=map_path,
                 space_path=space_path,
                 model=model,
+                agent=agent,
             )
-        with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
-            outcome = run_hunt(
-                store,
-                run_id,
-                settings,
-                setup,
-                on_progress=tick.hunt,
-            )
+            with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
+                outcome = run_hunt(store, run_id, settings, setup, on_progress=tick.hunt, new=new)
+    hid = outcome.hunt_id
+    note = None
+    if outcome.already_finished:
+        note = (
+            f"hunt {hid} already finished (same run, seed, budget and setup);"
+            " showing its result; --new to hunt again"
+        )
+    elif outcome.continued_from is not None:
+        note = (
+            f"continued hunt {hid} from a budget of {outcome.continued_from} to"
+            f" {outcome.result.budget}: its {outcome.kept} stored simulations kept"
+        )
+    elif outcome.resumed:
+        note = f"resumed unfinished hunt {hid}: {outcome.kept} stored simulations kept"
+    for line in textwrap.wrap(note or "", 80, subsequent_indent="  "):
+        (err if as_json else out).print(Text(line))
     if as_json:
         print_json(outcome.result.to_json())
-        hunt_summary(err, outcome.result)
+        hunt_summary(err, outcome.result, store=store_dir)
     else:
-        if outcome.resumed:
-            out.print(f"resumed unfinished hunt {outcome.hunt_id}")
-        hunt_summary(out, outcome.result)
-        out.print(f"report: hunter report {outcome.hunt_id} --format html --out report.html")
+        hunt_summary(out, outcome.result, store=store_dir)
+        out.print(f"report: hunter report {hid} --format html --out report.html")
 
 
 @cli.command()

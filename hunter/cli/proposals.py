@@ -22,37 +22,60 @@ from hunter.cli.app import (
 @click.option("--all", "show_all", is_flag=True, help="Also decided proposals.")
 @click.pass_context
 def proposals(ctx: click.Context, as_json: bool, store_dir: str, show_all: bool) -> None:
-    """List pending map refinements; accept or reject them."""
+    """List pending map refinements (--all: decided ones too); accept or reject them."""
     if ctx.invoked_subcommand is not None:
         ctx.obj = store_dir
         return
     with open_store(store_dir) as store:
         items = store.proposals(None if show_all else "pending")
-    if as_json:
-        print_json([p.to_json() for p in items])
-        return
-    from hunter.cli.render import proposals_renderable
+        hidden = 0 if show_all else len(store.proposals()) - len(items)
+    from hunter.analysis.proposal_words import proposal_words
 
-    out.print(proposals_renderable(items))
+    if as_json:
+        print_json([{**p.to_json(), "words": proposal_words(p.kind, p.detail)} for p in items])
+        return
+    from rich.text import Text
+
+    from hunter.cli.render import proposals_renderable
+    from hunter.flow.review import pending_notes
+
+    if items:
+        out.print(proposals_renderable(items, pending_notes(items)))
+    else:
+        out.print(Text("no pending proposals" if not show_all else "no proposals"))
+    if hidden:
+        out.print(Text(f"{hidden} decided proposal(s) not shown (--all shows them)"))
 
 
 @proposals.command("accept")
-@click.argument("proposal_id")
+@click.argument("proposal_ids", nargs=-1, required=True)
 @click.option("--by", "who", default=None, help="Who accepts (default: the current user).")
 @click.option("--reason", default=None, help="Why.")
 @store_option
 @click.pass_context
 def accept(
-    ctx: click.Context, proposal_id: str, who: str | None, reason: str | None, store_dir: str
+    ctx: click.Context,
+    proposal_ids: tuple[str, ...],
+    who: str | None,
+    reason: str | None,
+    store_dir: str,
 ) -> None:
-    """Accept a proposal: write the map's next version beside the old one."""
-    from hunter.flow.review import accept_proposal
+    """Accept proposals: apply them, in order, to the newest version of their map and write
+    the next version beside it (several IDs make one version)."""
+    from rich.text import Text
+
+    from hunter.flow.review import accept_proposals
 
     store_dir = ctx.obj if store_dir == "runs" and ctx.obj else store_dir
     with open_store(store_dir) as store:
-        path, diff = accept_proposal(store, proposal_id, who or getpass.getuser(), reason)
-    out.print(diff, markup=False, highlight=False)
-    out.print(f"accepted {proposal_id}: wrote {path}")
+        done = accept_proposals(store, list(proposal_ids), who or getpass.getuser(), reason)
+    out.print(Text(done.diff), end="")
+    out.print(
+        Text(
+            f"accepted {', '.join(done.proposal_ids)}: wrote {done.new_path}"
+            f" (version {done.version}, from {done.old_path.name})"
+        )
+    )
 
 
 @proposals.command("reject")

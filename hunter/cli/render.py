@@ -48,14 +48,21 @@ def runs_renderable(runs: Iterable[Run]) -> Table:
     return table
 
 
-def hunt_summary(console: Console, result: HuntResult) -> None:
-    """The human summary of a hunt: verdict, replay rate, regions with labels and proposals."""
+def hunt_summary(console: Console, result: HuntResult, *, store: str | None = None) -> None:
+    """The human summary of a hunt: verdict, replay rate, how it stopped (and how to go on),
+    regions with labels and proposals, marked provisional when the hunt stopped before its
+    answer settled. Everything from data is printed as Text, never as markup; the lines keep
+    to 80 columns where the data allows. ``store`` goes into the continue command."""
+    from hunter.analysis.report.context import stop_note
+
     analysis = result.analysis
     replay = analysis.origin_replay
     lo, hi = replay.ci95
     console.print(
-        f"[bold]hunt {result.hunt_id}[/] of run {result.run_id}: "
-        f"{result.simulations} simulations, {result.errors} errors"
+        Text.assemble(
+            (f"hunt {result.hunt_id}", "bold"),
+            f" of run {result.run_id}: {result.simulations} simulations, {result.errors} errors",
+        )
     )
     if result.usage is not None:
         console.print(
@@ -65,29 +72,70 @@ def hunt_summary(console: Console, result: HuntResult) -> None:
     verdict = analysis.verdict
     colour = {"bug": "red", "fluke": "green", "inconclusive": "yellow"}[verdict]
     console.print(
-        f"verdict: [bold {colour}]{verdict}[/]  (origin replays: {replay.failures}/"
-        f"{replay.runs} failed, {100 * replay.rate:.0f}% [95% CI {100 * lo:.0f}-"
-        f"{100 * hi:.0f}%])"
+        Text.assemble(
+            "verdict: ",
+            (verdict, f"bold {colour}"),
+            f"  (origin replays: {replay.failures}/{replay.runs} failed,"
+            f" {100 * replay.rate:.0f}% [95% CI {100 * lo:.0f}-{100 * hi:.0f}%])",
+        )
     )
     if verdict == "fluke" and analysis.fluke_upper_bound is not None:
         console.print(
             f"the origin fails in at most {100 * analysis.fluke_upper_bound:.0f}% of replays (95%)"
         )
+    note = stop_note(result, store)
+    for i, line in enumerate(_wrap(f"stopped: {note.sentence}")):
+        console.print(Text(line, style="yellow" if note.provisional and i == 0 else ""))
+    if note.command is not None:
+        # never broken by the console: it must paste back whole
+        console.print(Text.assemble("continue with: ", (note.command, "bold")), soft_wrap=True)
     for region in analysis.regions:
         constraints = (
             "; ".join(f"{c.attribute} {_constraint_text(c)}" for c in region.constraints)
             or "(no constraint: the whole neighbourhood)"
         )
+        head = Text.assemble("  ", (region.id, "bold"), " ", constraints)
+        if note.provisional:
+            head.append(" (provisional)", style="yellow")
+        console.print(head)
         lo, hi = region.inside.ci95
         console.print(
-            f"  [bold]{region.id}[/] {constraints}\n"
-            f"     fails {100 * region.inside.rate:.0f}% [{100 * lo:.0f}-"
-            f"{100 * hi:.0f}%] of {region.inside.runs} inside vs"
-            f" {100 * region.outside.rate:.1f}% outside; label [bold]{region.label}[/]"
+            Text.assemble(
+                f"     fails {100 * region.inside.rate:.0f}% [{100 * lo:.0f}-{100 * hi:.0f}%]"
+                f" of {region.inside.runs} inside vs {100 * region.outside.rate:.1f}% outside;"
+                " label ",
+                (region.label, "bold"),
+            )
         )
         proposal = region.proposal
         if proposal:
-            console.print(f"     proposal {proposal.id}: {proposal.kind} {dict(proposal.detail)}")
+            line = f"     proposal {proposal.id}: {proposal.kind} {dict(proposal.detail)}"
+            console.print(Text(line if len(line) <= WIDTH else line[: WIDTH - 3] + "..."))
+
+
+WIDTH = 80
+"""Columns the hunt summary keeps to where it can (users run tmux at 80)."""
+
+
+def _wrap(line: str) -> list[str]:
+    """``line`` in lines of ``WIDTH``, the later ones indented; a long line breaks before its
+    parenthesis first."""
+    import textwrap
+
+    def fill(text: str, first: str) -> list[str]:
+        return textwrap.wrap(
+            text,
+            WIDTH,
+            initial_indent=first,
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
+    if len(line) > WIDTH and " (" in line:
+        head, _, tail = line.partition(" (")
+        return [*fill(head, ""), *fill("(" + tail, "  ")]
+    return fill(line, "")
 
 
 def _constraint_text(c: Constraint) -> str:
@@ -148,22 +196,51 @@ def show_run(console: Console, run: Run) -> None:
         console.print(events_renderable(run.events))
 
 
-def proposals_renderable(items: Sequence[Any]) -> Table:
-    table = Table(title="Proposals")
-    for col in ("proposal", "status", "hunt", "region", "kind", "detail"):
-        table.add_column(col)
+def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None = None) -> Table:
+    """One row per proposal: what it changes in words, its map, who proposed it, its state.
+
+    ``notes`` (by proposal ID) says why a pending proposal no longer applies to its map's
+    newest version. Everything from the store is plain Text, never markup.
+    """
+    from pathlib import Path
+
+    notes = notes or {}
+
+    def map_name(p: Any) -> str:  # the lineage's first file: one name for all its versions
+        return Path(p.lineage).name if p.lineage else "(no map)"
+
+    maps = {map_name(p) for p in items}
+    one_map = len(maps) == 1
+    table = Table(title=Text(f"Proposals for {next(iter(maps))}" if one_map else "Proposals"))
+    table.add_column("proposal", no_wrap=True)
+    table.add_column("change", min_width=24, overflow="fold")
+    if not one_map:
+        table.add_column("map")
+    table.add_column("supported by")
+    table.add_column("state")
     for p in items:
-        table.add_row(
-            p.proposal_id, p.status, p.hunt_id, p.region_id, p.kind, Text(_short(p.detail))
-        )
+        supporters = ", ".join(f"{h} {r}" for h, r in p.supporters)
+        if p.status == "accepted":
+            into = Path(p.new_map_path).name if p.new_map_path else "a new version"
+            state = Text(f"accepted into {into}", style="green")
+        elif p.status == "rejected":
+            state = Text("rejected" + (f": {p.reason}" if p.reason else ""), style="red")
+        elif p.proposal_id in notes:
+            state = Text(f"pending, {notes[p.proposal_id]}", style="yellow")
+        else:
+            state = Text(p.status)
+        row = [Text(p.proposal_id), Text(_short(p))]
+        if not one_map:
+            row.append(Text(map_name(p)))
+        table.add_row(*row, Text(supporters), state)
     return table
 
 
-def _short(detail: Mapping[str, Any]) -> str:
-    import json
+def _short(p: Any) -> str:
+    """The proposal in words (``analysis.proposal_words``)."""
+    from hunter.analysis.proposal_words import proposal_words
 
-    text = json.dumps(dict(detail), default=str)
-    return text if len(text) < 100 else text[:97] + "..."
+    return proposal_words(p.kind, p.detail)
 
 
 def bench_renderable(kind: str, result: Mapping[str, Any]) -> Any:

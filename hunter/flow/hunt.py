@@ -12,7 +12,11 @@ A hunt is a sequence of named steps (:class:`Hunt`): **start or resume** the sto
 
 Determinism and resume come from one rule: batch ``b`` is proposed from the observations of the
 batches before it and a generator seeded with ``(seed, b)``. Re-running the same command
-re-proposes the same batches, finds their runs already stored, and simulates only what is missing.
+re-proposes the same batches, finds their runs already stored, and simulates only what is missing;
+once the hunt has finished, the same command returns its stored result at no cost (``new=True``
+hunts again). A finished hunt can be *continued* with a larger budget (:func:`continue_hunt`, or the
+same command with a larger ``--budget`` after a budget-capped hunt): every stored run is kept as
+it is, and proposals go on from the next batch (see :meth:`Hunt.take_stored` for why).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ __all__ = [
     "HuntSetup",
     "Progress",
     "StopReason",
+    "continue_hunt",
     "resolve_setup",
     "run_hunt",
 ]
@@ -72,13 +77,23 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class HuntOutcome:
-    """A finished hunt: its stored result and the runs it is made of."""
+    """A finished hunt: its stored result and the runs it is made of.
+
+    Attributes:
+        resumed: an unfinished hunt went on where it stopped.
+        continued_from: the budget of the hunt this one continued (None: not a continuation).
+        kept: simulations stored before this session (resumed or continued hunts).
+        already_finished: the identical hunt had finished; nothing ran, its result is returned.
+    """
 
     origin: Run
     setup: HuntSetup
     runs: tuple[Run, ...]
     result: HuntResult
     resumed: bool = False
+    continued_from: int | None = None
+    kept: int = 0
+    already_finished: bool = False
 
     @property
     def hunt_id(self) -> str:
@@ -108,13 +123,23 @@ def resolve_setup(
     map_path: str | None = None,
     space_path: str | None = None,
     model: str | None = None,
+    agent: str | None = None,
 ) -> HuntSetup:
-    """The recorded setup with the user's ``--sut``, ``--map``, ``--space``, ``--model``."""
+    """The recorded setup with the user's ``--sut``, ``--map``, ``--space``, ``--model`` and
+    ``--agent`` (validated as the built-in world's agent).
+
+    Raises:
+        InvalidConfig: a map, space or agent that cannot be used.
+    """
     setup = recorded_setup(store, origin)
     if sut is not None:
         setup = replace(setup, sut=sut)
     if model is not None:
         setup = replace(setup, options=replace(setup.options, model=model))
+    if agent is not None:
+        from hunter.sut.builtin import agent_spec
+
+        setup = replace(setup, options=replace(setup.options, agent=agent_spec(agent)))
     if map_path is not None:
         setup = replace(setup, coverage_map=load_map(map_path), map_path=str(map_path))
     if space_path is not None:
@@ -147,8 +172,13 @@ def run_hunt(
     *,
     sut: Sut | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    new: bool = False,
 ) -> HuntOutcome:
-    """Hunt around the failed run ``run_id`` (resuming an unfinished identical hunt).
+    """Hunt around the failed run ``run_id``.
+
+    Unless ``new``: an unfinished identical hunt is resumed; a finished identical one (same
+    fingerprint and ``early_stop``) is returned as stored, at no cost; a budget-capped one that
+    differs only by a smaller budget is continued to ``settings.budget``, its runs kept.
 
     Raises:
         UnknownId: when the run is not in the store.
@@ -160,9 +190,54 @@ def run_hunt(
         raise InvalidConfig(f"run {run_id} is a SUT error, not a failure: nothing to hunt")
     if not origin.failed:
         raise InvalidConfig(f"run {run_id} did not fail: nothing to hunt")
-    hunt = Hunt.start_or_resume(store, origin, settings, setup or resolve_setup(store, origin))
+    setup = setup or resolve_setup(store, origin)
+    hunt = Hunt.start_or_resume(store, origin, settings, setup, new=new)
+    return _run(hunt, sut, on_progress)
+
+
+def continue_hunt(
+    store: Store,
+    hunt_id: str,
+    *,
+    budget: int | None = None,
+    early_stop: bool | None = None,
+    workers: int = 1,
+    cluster: str | None = None,
+    max_cost: float | None = None,
+    sut: Sut | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> HuntOutcome:
+    """Go on with hunt ``hunt_id`` (``--resume``): an unfinished one where it stopped, and
+    with a larger ``budget`` (or ``early_stop`` off, or a higher ``max_cost``) a finished one,
+    every stored simulation kept. ``None`` keeps the hunt's stored budget and ``early_stop``.
+
+    Raises:
+        UnknownId: when the store has no such hunt.
+        InvalidConfig: when the budget would shrink, or the hunt has nothing left to do.
+        SutError: as :func:`run_hunt`.
+    """
+    record = store.hunt(hunt_id)
+    origin = store.run(record.run_id)
+    settings = replace(
+        record.settings,
+        budget=record.budget if budget is None else budget,
+        workers=workers,
+        cluster=cluster,
+        max_cost=max_cost,
+        early_stop=record.settings.early_stop if early_stop is None else early_stop,
+    )
+    hunt = Hunt.start_or_resume(store, origin, settings, record.setup, hunt_id=hunt_id)
+    return _run(hunt, sut, on_progress)
+
+
+def _run(
+    hunt: Hunt, sut: Sut | None, on_progress: Callable[[Progress], None] | None
+) -> HuntOutcome:
+    """Search and finish ``hunt`` (nothing to run when it had already finished)."""
+    if hunt.done is not None:
+        return hunt.finish(hunt.done.stop_reason)
     adapter = sut or make_sut(hunt.setup.sut, hunt.setup.options)
-    executor = Executor(adapter, workers=settings.workers, cluster=settings.cluster)
+    executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
     try:
         stop = hunt.search(executor, on_progress)
     finally:
@@ -189,6 +264,11 @@ class Hunt:
         self.setup = setup
         self.record = record
         self.resumed = resumed
+        self.continued_from: int | None = None
+        """The budget the hunt had before this session continued it."""
+        self.done: HuntResult | None = None
+        """The stored result when the identical hunt had already finished: nothing to run."""
+        self.stored_in_order = store.runs(hunt_id=record.hunt_id, events=False)
         self.stored = self._stored_runs()
         self.allocator = self._allocator()
         self.background_runs = [
@@ -212,23 +292,111 @@ class Hunt:
 
     @classmethod
     def start_or_resume(
-        cls, store: Store, origin: Run, settings: HuntSettings, setup: HuntSetup
+        cls,
+        store: Store,
+        origin: Run,
+        settings: HuntSettings,
+        setup: HuntSetup,
+        *,
+        new: bool = False,
+        hunt_id: str | None = None,
     ) -> Hunt:
-        """The unfinished hunt started by the same command, or a new one."""
+        """The hunt this command means, first match wins:
+
+        1. ``hunt_id`` (``--resume``): resumed where it stopped, or continued when
+           ``settings.budget`` is larger than its budget or it had finished;
+        2. the unfinished hunt started by the same command: resumed;
+        3. the finished hunt of the same command (and ``early_stop``): returned as it is
+           (:attr:`done` set, nothing to run);
+        4. an unfinished or budget-capped hunt of the same command but a smaller budget:
+           continued to ``settings.budget``;
+        5. a new hunt. ``new`` skips 2 to 4.
+
+        Raises:
+            InvalidConfig: when ``hunt_id`` cannot go on (see :meth:`_reopen`).
+        """
         setup.space.validate(origin.attributes(), where=f"run {origin.run_id}")
+        if hunt_id is not None:
+            return cls._reopen(store, origin, settings, setup, store.hunt(hunt_id))
         key = fingerprint(origin.run_id, settings, setup)
-        previous = store.unfinished_hunt(key)
-        if previous is not None:
-            return cls(store, origin, settings, setup, previous, resumed=True)
+        if not new:
+            previous = store.unfinished_hunt(key)
+            if previous is not None:
+                kept = previous.settings
+                settings = replace(
+                    settings, continue_batch=kept.continue_batch, settle_after=kept.settle_after
+                )
+                return cls(store, origin, settings, setup, previous, resumed=True)
+            finished = store.finished_hunt(key, early_stop=settings.early_stop)
+            if finished is not None:
+                hunt = cls(store, origin, finished.settings, setup, finished, resumed=False)
+                hunt.done = finished.result
+                return hunt
+            smaller = _smaller_hunt(store, origin.run_id, settings, setup)
+            if smaller is not None:
+                return cls._continued(store, origin, settings, setup, smaller)
         record = store.add_hunt(origin.run_id, setup, settings, key)
         return cls(store, origin, settings, setup, record, resumed=False)
 
+    @classmethod
+    def _reopen(
+        cls, store: Store, origin: Run, settings: HuntSettings, setup: HuntSetup, record: HuntRecord
+    ) -> Hunt:
+        """Hunt ``record`` under ``settings`` (its own, but for the budget, ``early_stop`` and
+        the session's options): resumed, or continued when there is more to do.
+
+        Raises:
+            InvalidConfig: the budget would shrink; or the hunt finished and cannot go on: a
+                fluke, or its simulations already reach the budget.
+        """
+        hid = record.hunt_id
+        if settings.budget < record.budget:
+            raise InvalidConfig(
+                f"--budget {settings.budget} is below hunt {hid}'s budget of {record.budget}:"
+                " a hunt's budget can only be raised"
+            )
+        if record.status == "running" and settings.budget == record.budget:
+            return cls(store, origin, settings, setup, record, resumed=True)
+        result = record.result
+        if result is not None and result.stop_reason is StopReason.FLUKE:
+            raise InvalidConfig(
+                f"hunt {hid} called run {record.run_id} a fluke (the replays decided);"
+                " more budget would not change that: hunt it again with --new"
+            )
+        if result is not None and settings.budget <= result.simulations:
+            raise InvalidConfig(
+                f"hunt {hid} has already spent its budget of {record.budget};"
+                f" continue it with a larger one, e.g. --budget {2 * record.budget}"
+            )
+        return cls._continued(store, origin, settings, setup, record)
+
+    @classmethod
+    def _continued(
+        cls, store: Store, origin: Run, settings: HuntSettings, setup: HuntSetup, record: HuntRecord
+    ) -> Hunt:
+        """``record`` reopened under ``settings`` (a larger budget, or a finished hunt given
+        more to do), every run it stored kept: the batches it ran are taken as they are
+        (``continue_batch``), and a hunt that had settled must settle again from here."""
+        stored = store.runs(hunt_id=record.hunt_id, events=False)
+        settle_after = record.settings.settle_after
+        if record.result is not None and record.result.stop_reason is StopReason.SETTLED:
+            settle_after = len(stored)
+        # Runs of stores that kept no batch count as batch -1: before the next one all the same.
+        next_batch = max(_batch_of(r) for r in stored) + 1 if stored else 0
+        settings = replace(
+            settings,
+            continue_batch=max(next_batch, 1) if stored else 0,
+            settle_after=settle_after,
+        )
+        key = fingerprint(origin.run_id, settings, setup)
+        reopened = store.reopen_hunt(record.hunt_id, settings, key)
+        hunt = cls(store, origin, settings, setup, reopened, resumed=False)
+        hunt.continued_from = record.budget
+        return hunt
+
     def _stored_runs(self) -> dict[tuple[int, str], Run]:
         """Runs a previous session of this hunt stored, by batch and scenario."""
-        stored: dict[tuple[int, str], Run] = {}
-        for run in self.store.runs(hunt_id=self.record.hunt_id, events=False):
-            stored[(int(run.extra.get("batch", -1)), run.scenario.key())] = run
-        return stored
+        return {(_batch_of(run), run.scenario.key()): run for run in self.stored_in_order}
 
     def _allocator(self) -> Allocator:
         if self.settings.strategy:
@@ -246,7 +414,10 @@ class Hunt:
         """Run batches until one of the stop reasons holds; return it."""
         # The full analysis of each batch feeds the stop rule and the progress bar's region.
         watch = self.settings.early_stop or on_progress is not None
-        batch_index = 0
+        batch_index = self.take_stored(watch, on_progress)
+        max_cost = self.settings.max_cost
+        if max_cost is not None and batch_index and _spent(self.context.observations) >= max_cost:
+            return StopReason.MAX_COST  # continued, but the cap is already spent
         while self.context.remaining > 0:
             proposals = self.propose(batch_index)
             if not proposals:
@@ -258,6 +429,29 @@ class Hunt:
             if reason is not None:
                 return reason
         return StopReason.BUDGET
+
+    def take_stored(
+        self, watch: bool, on_progress: Callable[[Progress], None] | None = None
+    ) -> int:
+        """Observe the stored batches before ``settings.continue_batch`` as they are, batch by
+        batch (the stop rule's history as the hunt saw it); return the next batch to propose.
+
+        Why a continued hunt does not re-propose them like a resumed one: the allocator's stage
+        schedule reads the budget (``Allocator.stage`` measures progress as a share of it), so
+        under a larger budget batch ``b`` may differ from the one stored, and a re-proposal
+        would simulate it anew. Taking them as observations re-runs nothing; the batches after
+        them are proposed, as always, from ``(seed, b)`` and everything observed before.
+        """
+        first = self.settings.continue_batch
+        batches: dict[int, list[Run]] = {}
+        for run in self.stored_in_order:
+            if _batch_of(run) < first:
+                batches.setdefault(_batch_of(run), []).append(run)
+        for index in sorted(batches):
+            self.observe(batches[index], first_batch=False, watch=watch)
+        if on_progress is not None and self.context.observations:
+            on_progress(self._progress(self.context.observations, "stored"))
+        return first
 
     def propose(self, batch_index: int) -> list[Proposal]:
         """Batch ``batch_index``: the same proposals whenever it is asked for again."""
@@ -336,12 +530,14 @@ class Hunt:
         runs = self.context.observations
         if self.context.replays.decision == "fluke":
             return StopReason.FLUKE
+        # A continued hunt that had settled counts its region's history from where it went on.
+        history = [h for h in self.history if h[0] >= self.settings.settle_after]
         if (
             self.settings.early_stop
-            and self.history
-            and self.history[-1][0] == len(runs)
+            and history
+            and history[-1][0] == len(runs)
             and settled(
-                self.history,
+                history,
                 self.context.observations,
                 self.setup.space,
                 self.context.origin_checks,
@@ -366,7 +562,17 @@ class Hunt:
     # -- step 3: finish -------------------------------------------------------------------------
 
     def finish(self, stop: StopReason) -> HuntOutcome:
-        """Analyse every run, store the proposals and the result, and mark the hunt done."""
+        """Analyse every run, store the proposals and the result, and mark the hunt done
+        (a hunt that had already finished: its stored result, nothing stored again)."""
+        if self.done is not None:
+            return HuntOutcome(
+                self.origin,
+                self.setup,
+                tuple(self.stored_in_order),
+                self.done,
+                kept=len(self.stored_in_order),
+                already_finished=True,
+            )
         runs = self.context.observations
         if stop is StopReason.SETTLED:  # the stop rule's own analysis is of exactly these runs
             analysis = self.history[-1][1]
@@ -391,11 +597,22 @@ class Hunt:
             analysis=analysis,
             usage=usage_of([r.extra for r in runs]),
             dimension_suggestions=self._dimension_suggestions(analysis),
+            early_stop=self.settings.early_stop,
         )
         self.store.finish_hunt(result)
-        return HuntOutcome(self.origin, self.setup, tuple(runs), result, self.resumed)
+        return HuntOutcome(
+            self.origin,
+            self.setup,
+            tuple(runs),
+            result,
+            self.resumed,
+            self.continued_from,
+            len(self.stored_in_order),
+        )
 
     def _with_stored_proposals(self, analysis: HuntAnalysis) -> HuntAnalysis:
+        """The regions with their proposals stored. The store gives a proposal this hunt made
+        before (resumed, or continued with more budget) its earlier ID: no duplicates."""
         regions = []
         for region in analysis.regions:
             if region.proposal is not None:
@@ -420,6 +637,28 @@ class Hunt:
 
         failing = [r for r in self.context.observations if r.failed]
         return tuple(suggest_dimensions(model, self.setup.space, failing))
+
+
+def _batch_of(run: Run) -> int:
+    """The batch a stored run of a hunt was proposed in (-1 when not recorded)."""
+    return int(run.extra.get("batch", -1))
+
+
+def _smaller_hunt(
+    store: Store, run_id: str, settings: HuntSettings, setup: HuntSetup
+) -> HuntRecord | None:
+    """The latest hunt of the same command but a smaller budget that can be continued to
+    ``settings.budget``: unfinished, or finished because its budget ran out."""
+    for record, key in store.hunts_of_run(run_id, settings.seed):
+        if record.budget >= settings.budget or record.settings.early_stop != settings.early_stop:
+            continue
+        if key != fingerprint(run_id, replace(settings, budget=record.budget), setup):
+            continue
+        if record.status == "running" or (
+            record.result is not None and record.result.stop_reason is StopReason.BUDGET
+        ):
+            return record
+    return None
 
 
 def _journal_path(store: Store, hunt_id: str) -> str | None:

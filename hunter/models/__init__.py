@@ -19,7 +19,9 @@ def model_name(spec: str, flag: str) -> str:
 
 
 def validate(options: SutOptions) -> None:
-    if options.agent != "scripted":
+    """Check the model specs of ``options`` (a ``scripted`` agent, with or without a profile
+    file, is the built-in world's to check: ``hunter.sut.builtin.agent_spec``)."""
+    if options.agent != "scripted" and not options.agent.startswith("scripted:"):
         model_name(options.agent, "--agent")
     if options.judge is not None:
         model_name(options.judge, "--judge")
