@@ -1,13 +1,22 @@
-"""``make demo``: a campaign of the built-in world, a hunt of a failed run, then the report.
+"""``make demo``: the whole loop on the built-in world, from a campaign to a verified fix.
 
-A failure can be a fluke, which is a fair answer; the demo goes on to the next failed run until
-a hunt calls a reproducible bug (at most a few tries), then writes that hunt's reports.
+1. A campaign samples a copy of the default map (kept in the store folder, so accepting a
+   proposal writes the map's next version there, never into the installed package).
+2. A hunt of a failed run (a failure can be a fluke, a fair answer: the demo then tries the next
+   failed run, at most a few times) bounds its regions, labels them and proposes refinements.
+3. The region report for fixers, in Markdown and HTML.
+4. The first proposal is accepted into the map's next version (its diff is shown).
+5. A "fixed" agent (a profile with the monitoring misbehaviour removed, as a training run would)
+   is rechecked on every region of the hunt: the fixed region passes, the other still fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import shutil
 import sys
+from importlib import resources
 from pathlib import Path
 
 from hunter.cli import main as hunter
@@ -15,55 +24,73 @@ from hunter.coverage import builtin_map_path
 from hunter.store import Store
 
 MAX_TRIES = 4
+FIXED_PROFILE = "no_monitoring_subversion.yaml"
+
+
+def _step(*args: str) -> int:
+    """Print a command as a user would type it (paths relative to here, the store option left
+    out), then run it in this process."""
+    shown = [_relative(a) for a in args[:-2]] if args[-2:-1] == ("--store",) else list(args)
+    print(f"\n$ hunter {shlex.join(shown)}", flush=True)
+    return hunter(list(args))
+
+
+def _relative(arg: str) -> str:
+    prefix, sep, path = arg.rpartition(":") if arg.startswith("scripted:") else ("", "", arg)
+    if not Path(path).is_absolute():
+        return arg
+    try:
+        path = str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return arg
+    return f"{prefix}{sep}{path}"
 
 
 def run(store_dir: str, n: int, budget: int, seed: int) -> int:
-    map_path = str(builtin_map_path())
-    step = ["--store", store_dir]
-    print(f"$ hunter campaign --map {map_path} --sut builtin:ceo --n {n} --seed {seed}", flush=True)
-    code = hunter(
-        [
-            "campaign",
-            "--map",
-            map_path,
-            "--sut",
-            "builtin:ceo",
-            "--n",
-            str(n),
-            "--seed",
-            str(seed),
-            *step,
-        ]
-    )
-    if code:
+    store = ["--store", store_dir]
+    maps = Path(store_dir) / "maps"
+    maps.mkdir(parents=True, exist_ok=True)
+    map_path = maps / "ai_ceo.yaml"
+    if not map_path.exists():
+        shutil.copyfile(builtin_map_path(), map_path)
+    campaign = ["campaign", "--sut", "builtin:ceo", "--n", str(n), "--seed", str(seed)]
+    if code := _step(*campaign, "--map", str(map_path), *store):
         return code
-    with Store(store_dir) as store:
-        campaign = store.runs(campaigns_only=True)[-n:]
-    failed = [r.run_id for r in campaign if r.failed]
+    with Store(store_dir) as db:
+        runs = db.runs(campaigns_only=True)[-n:]
+    failed = [r.run_id for r in runs if r.failed]
     if not failed:
         print("no run failed in this campaign; nothing to hunt")
         return 0
     for run_id in failed[:MAX_TRIES]:
-        print(f"\n$ hunter hunt {run_id} --budget {budget} --seed {seed}", flush=True)
-        code = hunter(["hunt", run_id, "--budget", str(budget), "--seed", str(seed), *step])
-        if code:
+        if code := _step("hunt", run_id, "--budget", str(budget), "--seed", str(seed), *store):
             return code
-        with Store(store_dir) as store:
-            hunt = [h for h in store.hunts() if h.run_id == run_id][-1]
+        with Store(store_dir) as db:
+            hunt = [h for h in db.hunts() if h.run_id == run_id][-1]
         assert hunt.result is not None
         if hunt.result.verdict == "bug":
             break
         print(f"run {run_id} was a {hunt.result.verdict}; trying the next failed run")
+    hunt_id = hunt.hunt_id
     reports = Path(store_dir) / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "html"):
-        out = reports / f"{hunt.hunt_id}.{fmt}"
-        print(f"\n$ hunter report {hunt.hunt_id} --format {fmt} --out {out}", flush=True)
-        code = hunter(["report", hunt.hunt_id, "--format", fmt, "--out", str(out), *step])
-        if code:
+        out = reports / f"{hunt_id}.{fmt}"
+        if code := _step("report", hunt_id, "--format", fmt, "--out", str(out), *store):
             return code
-    print(f"\nreport: {(reports / f'{hunt.hunt_id}.html').resolve()}")
-    print(f"        {(reports / f'{hunt.hunt_id}.md').resolve()}")
+    assert hunt.result is not None
+    proposals = [r.proposal.id for r in hunt.result.analysis.regions if r.proposal]
+    with Store(store_dir) as db:
+        pending = [p for p in proposals if p and db.proposal(p).status == "pending"]
+    if pending and (code := _step("proposals", "accept", pending[0], "--by", "demo", *store)):
+        return code
+    profile = resources.files("hunter.world") / "profiles" / FIXED_PROFILE
+    agent = f"scripted:{profile}"
+    print(f"\n# the agent retrained: {FIXED_PROFILE} (monitoring subversion removed)")
+    if code := _step("recheck", hunt_id, "--agent", agent, "--seed", str(seed), *store):
+        return code
+    print(f"\nreport: {(reports / f'{hunt_id}.html').resolve()}")
+    print(f"        {(reports / f'{hunt_id}.md').resolve()}")
     return 0
 
 

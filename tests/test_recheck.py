@@ -31,8 +31,8 @@ from hunter.regions import Constraint
 from hunter.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
-FIXED = REPO / "examples" / "profiles" / "no_monitoring_subversion.yaml"
-PARTIAL = REPO / "examples" / "profiles" / "partial_monitoring_fix.yaml"
+FIXED = REPO / "hunter" / "world" / "profiles" / "no_monitoring_subversion.yaml"
+PARTIAL = REPO / "hunter" / "world" / "profiles" / "partial_monitoring_fix.yaml"
 
 BOX = (Constraint("a", values=("x",)),)
 SPACE = Space.from_dict(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hunter.analysis.explain import (
@@ -17,6 +17,7 @@ from hunter.analysis.explain import (
     minimal_failing_scenario,
     value_table,
 )
+from hunter.analysis.proposal_words import proposal_words
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
 from hunter.records import HuntResult, StopReason
@@ -36,6 +37,12 @@ class ReportInput:
     coverage_map: CoverageMap | None
     bucket_coverage: Mapping[tuple[tuple[str, str], ...], tuple[int, int]]
     """Campaign (hits, failures) of every bucket of the map."""
+    proposal_states: Mapping[str, str] = field(default_factory=dict)
+    """A reviewer's decision on each proposal by ID: ``pending``, ``accepted into FILE`` or
+    ``rejected: REASON`` (absent: unknown, shown as pending)."""
+
+    def proposal_state(self, proposal_id: str | None) -> str:
+        return self.proposal_states.get(proposal_id or "", "pending")
 
     @property
     def hunt_id(self) -> str:
@@ -198,3 +205,16 @@ def region_views(data: ReportInput) -> tuple[RegionView, ...]:
             )
         )
     return tuple(views)
+
+
+def proposal_text(region: Region) -> str:
+    """The region's proposal in words, with the region's own figures (never the proposal's
+    detail, which may count other runs): "add dimension x (a, b); fails 73% inside R1, 0.0%
+    outside"."""
+    if region.proposal is None:
+        return ""
+    words = proposal_words(region.proposal.kind, region.proposal.detail)
+    return (
+        f"{words}; fails {region.inside.rate:.0%} inside {region.id},"
+        f" {region.outside.rate:.1%} outside"
+    )

@@ -11,7 +11,7 @@ import json
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hunter.analysis.report import plots
-from hunter.analysis.report.context import ReportInput, region_views, stop_note
+from hunter.analysis.report.context import ReportInput, proposal_text, region_views, stop_note
 from hunter.analysis.report.sanitize import redact
 
 
@@ -24,6 +24,7 @@ def _environment() -> Environment:
     env.filters["redact"] = redact
     env.filters["tojson_text"] = lambda x: json.dumps(x, default=str)
     env.filters["tojson_pretty"] = lambda x: json.dumps(dict(x), indent=2, default=str)
+    env.globals["proposal_text"] = proposal_text
     return env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hunter.analysis.report.context import ReportInput, region_views, stop_note
+from hunter.analysis.report.context import ReportInput, proposal_text, region_views, stop_note
 from hunter.analysis.report.sanitize import cell, code
 
 
@@ -77,10 +77,14 @@ def render_markdown(data: ReportInput) -> str:
             f"- label: **{r.label}** bug",
         ]
         if r.proposal is not None:
+            state = data.proposal_state(r.proposal.id)
+            accept = (
+                f" (accept: `hunter proposals accept {r.proposal.id}`)"
+                if r.proposal.id and state == "pending"
+                else ""
+            )
             lines.append(
-                f"- proposal `{r.proposal.id}`: **{r.proposal.kind}** "
-                f"`{json.dumps(dict(r.proposal.detail), default=str)}`"
-                + (f" (accept: `hunter proposals accept {r.proposal.id}`)" if r.proposal.id else "")
+                f"- proposal `{r.proposal.id}` ({cell(state)}): {cell(proposal_text(r))}{accept}"
             )
         if view.buckets:
             lines += [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from hunter.analysis.report.context import proposal_text
 from hunter.domain import Run
 from hunter.flow.campaign import CoverageRow
 from hunter.records import HuntResult
@@ -107,10 +109,12 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
                 (region.label, "bold"),
             )
         )
-        proposal = region.proposal
-        if proposal:
-            line = f"     proposal {proposal.id}: {proposal.kind} {dict(proposal.detail)}"
-            console.print(Text(line if len(line) <= WIDTH else line[: WIDTH - 3] + "..."))
+        if region.proposal:
+            text = f"proposal {region.proposal.id}: {proposal_text(region)}"
+            for line in textwrap.wrap(
+                text, WIDTH, initial_indent="     ", subsequent_indent="       "
+            ):
+                console.print(Text(line))
 
 
 WIDTH = 80

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Literal
 
 from hunter.analysis.report import ReportInput, render
 from hunter.analysis.stats import rate
 from hunter.domain import Run
-from hunter.errors import InvalidConfig
+from hunter.errors import InvalidConfig, UnknownId
 from hunter.flow.campaign import coverage_table, prior_campaign_runs
 from hunter.records import HuntResult
 from hunter.store import Store
@@ -44,12 +45,34 @@ def gather_report(store: Store, hunt_id: str) -> ReportInput:
         space=setup.space,
         coverage_map=setup.coverage_map,
         bucket_coverage=bucket_coverage,
+        proposal_states=_proposal_states(store, record.result),
     )
 
 
 def build_report(store: Store, hunt_id: str, fmt: Literal["md", "html", "json"]) -> str:
     """The report of ``hunt_id`` as Markdown, self-contained HTML or JSON."""
     return render(gather_report(store, hunt_id), fmt)
+
+
+def _proposal_states(store: Store, result: HuntResult) -> dict[str, str]:
+    """What reviewers decided about the hunt's proposals, so the report never offers to accept
+    one that is already accepted or rejected."""
+    states = {}
+    for region in result.analysis.regions:
+        pid = region.proposal.id if region.proposal else None
+        if pid is None:
+            continue
+        try:
+            record = store.proposal(pid)
+        except UnknownId:
+            continue
+        if record.status == "accepted":
+            states[pid] = f"accepted into {Path(record.new_map_path or '?').name}"
+        elif record.status == "rejected":
+            states[pid] = "rejected" + (f": {record.reason}" if record.reason else "")
+        else:
+            states[pid] = record.status
+    return states
 
 
 def _with_outside_counts(result: HuntResult, runs: Sequence[Run]) -> HuntResult:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hunter.analysis.explain import boundary_pairs, minimal_failing_scenario, value_table
 from hunter.analysis.report import ReportInput, render
 from hunter.analysis.stats import rate
@@ -91,9 +93,19 @@ def test_html_renders_hostile_text_inert():
     assert "data:image/png;base64," in html  # plots inline: self-contained
 
 
+def test_a_decided_proposal_is_never_offered_for_acceptance():
+    decided = replace(_input(), proposal_states={"p1": "accepted into ai_ceo.v2.yaml"})
+    for fmt in ("md", "html"):
+        text = render(decided, fmt)
+        assert "accepted into ai_ceo.v2.yaml" in text
+        assert "hunter proposals accept p1" not in text
+
+
 def test_markdown_and_json_carry_the_region():
     md = render(_input(), "md")
-    assert "R1" in md and "reweight_bucket" in md and "hunter proposals accept p1" in md
+    assert "R1" in md and "hunter proposals accept p1" in md
+    # The proposal in words, with the region's own figures, and its review state.
+    assert "weight bucket t=profit x3; fails" in md and "(pending)" in md
     assert "<script>" not in md and "sk-ant-api03" not in md
     js = render(_input(), "json")
     assert '"hunt_id": "h1"' in js and "minimal_failing_scenario" in js

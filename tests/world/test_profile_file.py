@@ -17,8 +17,8 @@ from hunter.world import DEFAULT_PROFILE
 from hunter.world.profile import load_agent_profile
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((REPO / "examples" / "profiles").glob("*.yaml"))
-FIXED = REPO / "examples" / "profiles" / "no_monitoring_subversion.yaml"
+EXAMPLES = sorted((REPO / "hunter" / "world" / "profiles").glob("*.yaml"))
+FIXED = REPO / "hunter" / "world" / "profiles" / "no_monitoring_subversion.yaml"
 AGENT_RUNS_MONITORING = {"monitoring_control": "agent", "months": 12}
 
 
@@ -52,7 +52,7 @@ def test_a_profile_without_the_misbehaviour_removes_it():
 
 def test_the_profile_is_recorded_by_absolute_path(monkeypatch):
     monkeypatch.chdir(REPO)
-    relative = "examples/profiles/no_monitoring_subversion.yaml"
+    relative = "hunter/world/profiles/no_monitoring_subversion.yaml"
     assert agent_spec(f"scripted:{relative}") == f"scripted:{FIXED}"
     sut = make_sut("builtin:ceo", SutOptions(agent=f"scripted:{relative}"))
     assert sut.options.agent == f"scripted:{FIXED}"
@@ -141,7 +141,7 @@ def test_campaign_records_the_profile_and_rejects_a_bad_one(tmp_path, capsys, mo
     monkeypatch.chdir(REPO)
     store = str(tmp_path / "s")
     args = ["campaign", "--sut", "builtin:ceo", "--n", "12", "--json", "--store", store]
-    relative = "examples/profiles/no_monitoring_subversion.yaml"
+    relative = "hunter/world/profiles/no_monitoring_subversion.yaml"
     code, out, err = run_cli(capsys, *args, "--agent", f"scripted:{relative}")
     assert code == 0, err
     with Store(store) as s:
