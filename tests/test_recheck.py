@@ -257,6 +257,8 @@ def test_recheck_a_fixed_profile(store_dir, capsys):
     # the human form, with intervals
     code, out, _ = run_cli(capsys, *args, "--store", store_dir)
     assert code == 0
+    assert max(len(line) for line in out.splitlines()[2:]) <= 80  # tmux at 80 columns
+    out = " ".join(out.split())  # the details wrap at 80 columns
     assert "R1 monitoring_control in {agent}" in out and "fixed" in out
     assert (
         "now fails 1.7% [0.0-8.9%] of 60" in out and "in the hunt fails 73% [61-83%] of 71" in out

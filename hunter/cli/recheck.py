@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -157,11 +158,10 @@ def render_region(console: Console, region: RegionRecheck) -> None:
             (region.verdict, COLOURS[region.verdict]),
         )
     )
-    console.print(
-        Text(
-            f"     inside: now {_rate(region.inside)} (at most {_pct(region.upper)}),"
-            f" in the hunt {_rate(region.before)} (drop p = {region.p_drop:.2g})"
-        )
+    _print_wrapped(
+        console,
+        f"inside: now {_rate(region.inside)} (at most {_pct(region.upper)}),"
+        f" in the hunt {_rate(region.before)} (drop p = {region.p_drop:.2g})",
     )
     if region.sides:
         shown = ", ".join(
@@ -169,16 +169,27 @@ def render_region(console: Console, region: RegionRecheck) -> None:
             + (" STILL FAILING" if s.still_failing else "")
             for s in region.sides
         )
-        console.print(Text(f"     just beyond: {shown}"))
+        _print_wrapped(console, f"just beyond: {shown}")
     for judged in region.still_failing:
         where = {"inside": "the region", "side": "just beyond", "cell": "part"}[judged.piece.kind]
-        console.print(
-            Text(
-                f"     still failing ({where}): {box_text(judged.piece.box)} {_rate(judged.rate)}"
-                f" (background {_pct(region.background.rate)}, p = {judged.p_value:.2g})",
-                style="red",
-            )
+        _print_wrapped(
+            console,
+            f"still failing ({where}): {box_text(judged.piece.box)} {_rate(judged.rate)}"
+            f" (background {_pct(region.background.rate)}, p = {judged.p_value:.2g})",
+            style="red",
         )
+
+
+WIDTH = 80
+"""Columns the recheck keeps to (users run tmux at 80)."""
+
+
+def _print_wrapped(console: Console, text: str, style: str = "") -> None:
+    """One detail line of a region, wrapped to ``WIDTH`` under its indent, as plain text."""
+    for line in textwrap.wrap(
+        text, WIDTH, initial_indent="     ", subsequent_indent="       ", break_long_words=False
+    ):
+        console.print(Text(line, style=style))
 
 
 def render_summary(
