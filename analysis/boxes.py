@@ -19,12 +19,15 @@ the box on the trajectory and do not keep a given point inside; the statistics a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from hunter.analysis.stats import fails_more, holm
+from hunter.analysis.stats import fisher_greater, holm
 from hunter.analysis.table import ABSENT, Observations
 from hunter.coverage import Space
 from hunter.domain import Value
@@ -74,103 +77,251 @@ def f1(y: np.ndarray, inside: np.ndarray) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _candidates(
-    obs: Observations, box: Box, inside: np.ndarray, origin: Mapping[str, Value] | None
-) -> list[Box]:
-    out = []
-    for name, col in obs.columns.items():
-        if name in obs.categorical:
-            present = set(col[inside])
-            if len(present) < 2:
-                continue
-            allowed = set(box.values.get(name, present)) & present
-            keep_origin = origin.get(name, ABSENT) if origin is not None else None
-            for value in present:
-                if value == keep_origin:
-                    continue
-                values = dict(box.values)
-                values[name] = frozenset(allowed - {value})
-                out.append(Box(values, box.low, box.high))
-        else:
-            x = col[inside]
-            x = x[~np.isnan(x)]
-            if len(np.unique(x)) < 2:
-                continue
-            ox = origin.get(name) if origin is not None else None
-            lo_cut = float(np.quantile(x, PEEL_ALPHA))
-            hi_cut = float(np.quantile(x, 1 - PEEL_ALPHA))
-            if lo_cut <= x.min():
-                lo_cut = float(np.unique(x)[1])
-            if hi_cut >= x.max():
-                hi_cut = float(np.unique(x)[-2])
-            if ox is None or float(ox) >= lo_cut:
-                out.append(Box(box.values, {**box.low, name: lo_cut}, box.high))
-            if ox is None or float(ox) <= hi_cut:
-                out.append(Box(box.values, box.low, {**box.high, name: hi_cut}))
-    return out
+class _Sides:
+    """The masks of one observation table, built once per region search.
+
+    A box's mask is the AND of its attributes' sides, and the search asks for thousands of
+    boxes that differ from each other by one side: each side's mask is computed once and
+    cached, and each numeric column is sorted once (stable, NaN last) so a slice of it is a
+    sorted sample without another sort. The masks are the ones :meth:`Box.mask` computes.
+    """
+
+    def __init__(self, obs: Observations, y: np.ndarray) -> None:
+        self.obs = obs
+        self.y = y
+        self.failures = int(np.count_nonzero(y))
+        self.cache: dict[tuple[Any, ...], np.ndarray] = {}
+        self.sorted: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.levels = {name: list(table) for name, table in obs.levels.items()}
+
+    def side(self, box: Box, name: str) -> np.ndarray | None:
+        """The mask of ``box``'s constraints on ``name`` alone (None: it has none)."""
+        allowed, lo, hi = box.values.get(name), box.low.get(name), box.high.get(name)
+        if allowed is None and lo is None and hi is None:
+            return None
+        key = (name, allowed, lo, hi)
+        mask = self.cache.get(key)
+        if mask is None:
+            obs = self.obs
+            mask = np.ones(len(obs), dtype=bool) if allowed is None else obs.isin(name, allowed)
+            if lo is not None:
+                mask &= obs.columns[name] >= lo
+            if hi is not None:
+                mask &= obs.columns[name] <= hi
+            self.cache[key] = mask
+        return mask
+
+    def mask(self, box: Box, skip: str | None = None) -> np.ndarray:
+        """``box.mask(obs)``, or ``box.without(skip).mask(obs)``."""
+        inside = np.ones(len(self.obs), dtype=bool)
+        for name in {*box.values, *box.low, *box.high}:
+            if name != skip:
+                side = self.side(box, name)
+                if side is not None:
+                    inside &= side
+        return inside
+
+    def column(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """A numeric column's order (stable argsort, NaN dropped), its values and outcomes in
+        that order, and the column with NaN as +inf (what refitting compares against)."""
+        if name not in self.sorted:
+            col = self.obs.columns[name]
+            order = np.argsort(col, kind="stable")
+            order = order[: len(col) - int(np.count_nonzero(np.isnan(col)))]
+            self.sorted[name] = (order, col[order], self.y[order], np.nan_to_num(col, nan=np.inf))
+        return self.sorted[name]
+
+
+@lru_cache(maxsize=1 << 16)
+def _fisher_greater(failures_a: int, runs_a: int, failures_b: int, runs_b: int) -> float:
+    """:func:`fisher_greater`, remembered: a search tests the same 2x2 tables again and again
+    (each refit round, each prune pass, each batch's analysis), and the test is a pure function
+    of its four counts."""
+    return fisher_greater(failures_a, runs_a, failures_b, runs_b)
+
+
+def _fails_more(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """:func:`hunter.analysis.stats.fails_more`, through the remembered test."""
+    return _fisher_greater(
+        int(np.count_nonzero(y & a)),
+        int(np.count_nonzero(a)),
+        int(np.count_nonzero(y & b)),
+        int(np.count_nonzero(b)),
+    )
+
+
+def _quantile(xs: np.ndarray, q: float) -> float:
+    """``np.quantile(x, q)`` (its default ``linear`` method) of ``xs``, the sorted ``x``.
+
+    The same arithmetic as numpy's (virtual index ``(n - 1) * q``, then its ``_lerp``, which
+    interpolates from the upper neighbour when the weight is at least a half), so the cut is
+    the same float; numpy would partition the sample anew on every call, and peeling calls it
+    twice per numeric attribute per step on a sample it has already sorted.
+    """
+    n = len(xs)
+    index = (n - 1) * q
+    if index >= n - 1:
+        return float(xs[-1])
+    below = math.floor(index)
+    gamma = index - below
+    a, b = float(xs[below]), float(xs[below + 1])
+    diff = b - a
+    if gamma >= 0.5:
+        return b - diff * (1 - gamma)
+    return a + diff * gamma
 
 
 def peel(obs: Observations, y: np.ndarray, origin: Mapping[str, Value] | None) -> list[Box]:
     """The PRIM peeling trajectory, from the whole space down to ``MIN_SUPPORT`` points."""
+    return _peel(obs, y, origin, _Sides(obs, y))[0]
+
+
+def _peel(
+    obs: Observations, y: np.ndarray, origin: Mapping[str, Value] | None, sides: _Sides
+) -> tuple[list[Box], list[np.ndarray]]:
+    """:func:`peel`, with each box's mask.
+
+    Each step's candidates are the box with one value removed or one end cut, in a fixed order
+    (attributes in column order, a categorical attribute's values in the order of the set of
+    the values inside, a numeric attribute's low cut before its high cut); the first candidate
+    with the highest failure rate, among those keeping ``MIN_SUPPORT`` points and removing at
+    least one, is taken. A candidate's points are the box's points minus those with the removed
+    value or beyond the cut (a cut lies strictly inside the range of the box's points, so it
+    never lets a point back in), so a candidate is scored from counts, and only the box that
+    is taken is built.
+    """
     box = Box({}, {}, {})
-    trajectory = [box]
     inside = np.ones(len(obs), dtype=bool)
-    while inside.sum() > MIN_SUPPORT:
-        best, best_mean, best_inside = None, -1.0, inside
-        for candidate in _candidates(obs, box, inside, origin):
-            mask = candidate.mask(obs)
-            if mask.sum() < MIN_SUPPORT or mask.sum() == inside.sum():
-                continue
-            mean = float(y[mask].mean())
-            if mean > best_mean:
-                best, best_mean, best_inside = candidate, mean, mask
-        if best is None or best_mean <= float(y[inside].mean()) - 1e-12:
+    trajectory, insides = [box], [inside]
+    while (count := int(np.count_nonzero(inside))) > MIN_SUPPORT:
+        failing_inside = y & inside
+        fails = int(np.count_nonzero(failing_inside))
+        best: tuple[Any, ...] | None = None
+        best_mean = -1.0
+        for name, col in obs.columns.items():
+            if name in obs.categorical:
+                present = set(col[inside])
+                if len(present) < 2:
+                    continue
+                keep_origin = origin.get(name, ABSENT) if origin is not None else None
+                codes, table = obs.codes[name], obs.levels[name]
+                per_value = np.bincount(codes[inside], minlength=len(table))
+                failing_per_value = np.bincount(codes[failing_inside], minlength=len(table))
+                for value in present:
+                    if value == keep_origin:
+                        continue
+                    code = table[value]
+                    size = count - int(per_value[code])
+                    if size < MIN_SUPPORT or size == count:
+                        continue
+                    mean = (fails - int(failing_per_value[code])) / size
+                    if mean > best_mean:
+                        best, best_mean = ("value", name, value, present), mean
+            else:
+                order, sorted_x, sorted_y, _ = sides.column(name)
+                chosen = inside[order]
+                x = sorted_x[chosen]
+                if len(x) == 0 or x[0] == x[-1]:
+                    continue
+                outcomes = sorted_y[chosen]
+                ox = origin.get(name) if origin is not None else None
+                lo_cut = _quantile(x, PEEL_ALPHA)
+                hi_cut = _quantile(x, 1 - PEEL_ALPHA)
+                if lo_cut <= x[0]:  # the second smallest distinct value
+                    lo_cut = float(x[int(np.searchsorted(x, x[0], side="right"))])
+                if hi_cut >= x[-1]:  # the second largest distinct value
+                    hi_cut = float(x[int(np.searchsorted(x, x[-1], side="left")) - 1])
+                if ox is None or float(ox) >= lo_cut:
+                    start = int(np.searchsorted(x, lo_cut, side="left"))
+                    size = len(x) - start
+                    if MIN_SUPPORT <= size != count:
+                        mean = int(np.count_nonzero(outcomes[start:])) / size
+                        if mean > best_mean:
+                            best, best_mean = ("low", name, lo_cut), mean
+                if ox is None or float(ox) <= hi_cut:
+                    size = int(np.searchsorted(x, hi_cut, side="right"))
+                    if MIN_SUPPORT <= size != count:
+                        mean = int(np.count_nonzero(outcomes[:size])) / size
+                        if mean > best_mean:
+                            best, best_mean = ("high", name, hi_cut), mean
+        if best is None or best_mean <= fails / count - 1e-12:
             break
-        box, inside = best, best_inside
+        kind, name = best[0], best[1]
+        if kind == "value":
+            value, present = best[2], best[3]
+            allowed = set(box.values.get(name, present)) & present
+            values = dict(box.values)
+            values[name] = frozenset(allowed - {value})
+            box = Box(values, box.low, box.high)
+            inside = inside & (obs.codes[name] != obs.levels[name][value])
+        elif kind == "low":
+            box = Box(box.values, {**box.low, name: best[2]}, box.high)
+            inside = inside & (obs.columns[name] >= best[2])
+        else:
+            box = Box(box.values, box.low, {**box.high, name: best[2]})
+            inside = inside & (obs.columns[name] <= best[2])
         trajectory.append(box)
-    return trajectory
+        insides.append(inside)
+    return trajectory, insides
 
 
-def _global_f1(tp: float, fp: float, failures: float) -> float:
-    if tp <= 0:
-        return 0.0
-    return 2 * tp / (2 * tp + fp + (failures - tp))
+def _global_f1(tp: np.ndarray, fp: np.ndarray, failures: float) -> np.ndarray:
+    """F1 of each (true positives, false positives) pair against ``failures`` (0 without a
+    true positive), element by element."""
+    scores = np.zeros(len(tp))
+    np.divide(2 * tp, 2 * tp + fp + (failures - tp), out=scores, where=tp > 0)
+    return scores
 
 
 def _refit_categorical(
-    col: np.ndarray, y: np.ndarray, others: np.ndarray, keep: object, failures: float
+    obs: Observations,
+    sides: _Sides,
+    name: str,
+    others: np.ndarray,
+    keep: object,
+    failures: float,
 ) -> frozenset[object] | None:
     """The value set that maximises F1 given the other constraints (None: no constraint)."""
-    values = list(dict.fromkeys(col[others]))
-    if len(values) < 2:
+    codes = obs.codes[name][others]
+    if len(codes) == 0:
         return None
+    present, first = np.unique(codes, return_index=True)
+    if len(present) < 2:
+        return None
+    levels = sides.levels[name]
+    runs = np.bincount(codes, minlength=len(levels))
+    failing = np.bincount(codes[sides.y[others]], minlength=len(levels))
+    # values in the order they first appear among the runs the other constraints keep
     stats = []
-    for v in values:
-        at = others & (col == v)
-        stats.append((v, float(y[at].sum()), float((~y[at]).sum())))
+    for code in present[np.argsort(first, kind="stable")]:
+        f = float(failing[code])
+        stats.append((levels[code], f, float(runs[code]) - f))
     stats.sort(key=lambda s: (-(s[1] / (s[1] + s[2])), s[0] != keep))
     best, best_f1, tp, fp = 0, -1.0, 0.0, 0.0
     for k, (_, f, p) in enumerate(stats):
         tp, fp = tp + f, fp + p
-        score = _global_f1(tp, fp, failures)
+        score = 2 * tp / (2 * tp + fp + (failures - tp)) if tp > 0 else 0.0
         holds_origin = keep is None or keep in {s[0] for s in stats[: k + 1]}
         if holds_origin and score > best_f1 + 1e-12:
             best, best_f1 = k, score
     chosen = frozenset(s[0] for s in stats[: best + 1])
-    return None if len(chosen) == len(values) else chosen
+    return None if len(chosen) == len(stats) else chosen
 
 
 def _refit_numeric(
-    x: np.ndarray, y: np.ndarray, others: np.ndarray, keep: float | None, failures: float
+    sides: _Sides, name: str, others: np.ndarray, keep: float | None, failures: float
 ) -> tuple[float | None, float | None]:
     """The interval (midpoint edges) that maximises F1 given the other constraints."""
-    sel = others & ~np.isnan(x)
-    xs, ys = x[sel], y[sel]
-    if len(np.unique(xs)) < 2:
+    order, sorted_x, sorted_y, _ = sides.column(name)
+    chosen = others[order]
+    xs, ys = sorted_x[chosen], sorted_y[chosen]
+    if len(xs) == 0 or xs[0] == xs[-1]:
         return None, None
-    order = np.argsort(xs, kind="stable")
-    xs, ys = xs[order], ys[order]
-    uniq, start = np.unique(xs, return_index=True)
+    new = np.empty(len(xs), dtype=bool)  # first of each run of equal values, as np.unique
+    new[0] = True
+    np.not_equal(xs[1:], xs[:-1], out=new[1:])
+    start = np.flatnonzero(new)
+    uniq = xs[start]
     f_cum = np.concatenate([[0.0], np.cumsum(ys)])[np.append(start, len(xs))]
     p_cum = np.concatenate([[0.0], np.cumsum(~ys)])[np.append(start, len(xs))]
     n = len(uniq)
@@ -183,11 +334,11 @@ def _refit_numeric(
         his = np.arange(max(lo, hi_limit), n)
         tp = f_cum[his + 1] - f_cum[lo]
         fp = p_cum[his + 1] - p_cum[lo]
-        hi = int(his[np.argmax([_global_f1(a, b, failures) for a, b in zip(tp, fp, strict=True)])])
+        hi = int(his[np.argmax(_global_f1(tp, fp, failures))])
         los = np.arange(0, min(hi, lo_limit) + 1)
         tp = f_cum[hi + 1] - f_cum[los]
         fp = p_cum[hi + 1] - p_cum[los]
-        lo = int(los[np.argmax([_global_f1(a, b, failures) for a, b in zip(tp, fp, strict=True)])])
+        lo = int(los[np.argmax(_global_f1(tp, fp, failures))])
     low = None if lo == 0 else float((uniq[lo - 1] + uniq[lo]) / 2)
     high = None if hi == n - 1 else float((uniq[hi] + uniq[hi + 1]) / 2)
     return low, high
@@ -201,9 +352,9 @@ def _excludes_less_failing(
     y: np.ndarray, inside: np.ndarray, excluded: np.ndarray, alpha: float
 ) -> bool:
     """Do the runs a side excludes fail significantly less often than those it keeps?"""
-    if excluded.sum() < MIN_EXCLUDED or inside.sum() == 0:
+    if np.count_nonzero(excluded) < MIN_EXCLUDED or not inside.any():
         return False
-    return fails_more(y, inside, excluded) < alpha
+    return _fails_more(y, inside, excluded) < alpha
 
 
 def refit(
@@ -221,14 +372,26 @@ def refit(
     first). Refitting one attribute at a time on the slice the other constraints select, by the
     same F1 criterion, removes such leftovers and lets spurious sides fall away.
     """
-    failures = float(y.sum())
+    return _refit(obs, y, box, origin, rounds, alpha, _Sides(obs, y))
+
+
+def _refit(
+    obs: Observations,
+    y: np.ndarray,
+    box: Box,
+    origin: Mapping[str, Value] | None,
+    rounds: int,
+    alpha: float,
+    sides: _Sides,
+) -> Box:
+    failures = float(sides.failures)
     # Each round tests a side of every attribute on data the side was chosen on: Bonferroni over
     # the attributes keeps a noisy attribute from earning a side by chance.
     alpha = alpha / max(1, len(obs.columns))
     for _ in range(rounds):
         before = box
-        for name, col in obs.columns.items():
-            others = box.without(name).mask(obs)
+        for name in obs.columns:
+            others = sides.mask(box, skip=name)
             keep = origin.get(name, ABSENT) if origin is not None else None
             values = dict(box.values)
             low, high = dict(box.low), dict(box.high)
@@ -236,20 +399,20 @@ def refit(
             low.pop(name, None)
             high.pop(name, None)
             if name in obs.categorical:
-                chosen = _refit_categorical(col, y, others, keep, failures)
+                chosen = _refit_categorical(obs, sides, name, others, keep, failures)
                 if chosen is not None:
                     kept = others & obs.isin(name, chosen)
                     if _excludes_less_failing(y, kept, others & ~kept, alpha):
                         values[name] = chosen
             else:
                 k = None if keep is None or keep == ABSENT else float(keep)
-                lo, hi = _refit_numeric(col, y, others, k, failures)
-                x = np.nan_to_num(col, nan=np.inf)
-                kept = (
-                    others
-                    & (x >= (lo if lo is not None else -np.inf))
-                    & (x <= (hi if hi is not None else np.inf))
-                )
+                lo, hi = _refit_numeric(sides, name, others, k, failures)
+                x = sides.column(name)[3]
+                kept = others
+                if lo is not None:
+                    kept = kept & (x >= lo)
+                if hi is not None:
+                    kept = kept & (x <= hi)
                 if lo is not None and _excludes_less_failing(y, kept, others & (x < lo), alpha):
                     low[name] = lo
                 if hi is not None and _excludes_less_failing(
@@ -264,17 +427,25 @@ def refit(
 
 def relax_test(obs: Observations, y: np.ndarray, box: Box, name: str) -> float:
     """One-sided p-value that the points relaxing ``name`` adds fail less than the box's."""
-    inside = box.mask(obs)
-    added = box.without(name).mask(obs) & ~inside
-    if added.sum() == 0:
+    return _relax_test(y, box, name, _Sides(obs, y))
+
+
+def _relax_test(y: np.ndarray, box: Box, name: str, sides: _Sides) -> float:
+    inside = sides.mask(box)
+    added = sides.mask(box, skip=name) & ~inside
+    if not added.any():
         return 1.0
-    return fails_more(y, inside, added)
+    return _fails_more(y, inside, added)
 
 
 def prune(obs: Observations, y: np.ndarray, box: Box, alpha: float) -> Box:
     """Drop constraints that do not matter, testing all of them together (Holm), repeatedly."""
+    return _prune(y, box, alpha, _Sides(obs, y))
+
+
+def _prune(y: np.ndarray, box: Box, alpha: float, sides: _Sides) -> Box:
     while box.names:
-        pvalues = {name: relax_test(obs, y, box, name) for name in box.names}
+        pvalues = {name: _relax_test(y, box, name, sides) for name in box.names}
         keep = holm(pvalues, alpha)
         if keep == set(box.names):
             return box
@@ -289,13 +460,34 @@ def bound_region(
     origin: Mapping[str, Value] | None,
     alpha: float = 0.05,
 ) -> Box:
-    """The box of one mode: peel, pick by F1, refine the edges, test every constraint."""
-    trajectory = peel(obs, y, origin)
-    scores = [f1(y, b.mask(obs)) for b in trajectory]
+    """The box of one mode: peel, pick by F1, refine the edges, test every constraint.
+
+    ``y`` is a boolean array (fails or not, per run of ``obs``). The box is a function of the
+    observations, ``y``, the origin and ``alpha`` alone, so it is remembered with the
+    observations: a batch's analysis bounds the origin's box for the strategies and again for
+    its report, on the same table.
+    """
+    try:
+        key: Any = ("bound_region", y.dtype.str, y.tobytes(), _frozen(origin), alpha)
+    except TypeError:  # an unhashable attribute value: compute, do not remember
+        key = None
+    if key is not None and key in obs.memo:
+        return obs.memo[key]  # type: ignore[no-any-return]
+    sides = _Sides(obs, y)
+    trajectory, insides = _peel(obs, y, origin, sides)
+    scores = [f1(y, inside) for inside in insides]
     box = trajectory[int(np.argmax(scores))]
-    box = refit(obs, y, box, origin, alpha=alpha)
-    box = prune(obs, y, box, alpha)
-    return refit(obs, y, box, origin, rounds=1, alpha=alpha) if box.names else box
+    box = _refit(obs, y, box, origin, 3, alpha, sides)
+    box = _prune(y, box, alpha, sides)
+    if box.names:
+        box = _refit(obs, y, box, origin, 1, alpha, sides)
+    if key is not None:
+        obs.memo[key] = box
+    return box
+
+
+def _frozen(origin: Mapping[str, Value] | None) -> frozenset[tuple[str, Value]] | None:
+    return None if origin is None else frozenset(origin.items())
 
 
 def to_constraints(box: Box, space: Space) -> tuple[Constraint, ...]:

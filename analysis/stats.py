@@ -8,6 +8,7 @@ scipy does not offer in this form.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Literal
@@ -25,8 +26,12 @@ BUG_MARGIN = 0.2
 """The bug hypothesis: the origin fails at least this much more often than background."""
 
 
+@functools.lru_cache(maxsize=4096)
 def rate(failures: int, runs: int) -> Rate:
-    """A failure rate with its exact Clopper-Pearson 95% interval (``[0, 1]`` when empty)."""
+    """A failure rate with its exact Clopper-Pearson 95% interval (``[0, 1]`` when empty).
+
+    Cached: a hunt asks for the same few counts batch after batch, scipy's interval costs
+    about a millisecond, and the result is a frozen value."""
     if runs == 0:
         return Rate(0, 0, 0.0, (0.0, 1.0))
     ci = binomtest(failures, runs).proportion_ci(confidence_level=0.95, method="exact")

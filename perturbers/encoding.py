@@ -13,7 +13,7 @@ space is already the complete description, so the encoder is written from it dir
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +70,33 @@ def distance(space: Space, a: Mapping[str, Value], b: Mapping[str, Value]) -> fl
     share of the attribute's range, so radius 1 means "one categorical flip, or one numeric
     attribute moved across its whole range".
     """
-    return sum(attribute_distance(s, a.get(s.name), b.get(s.name)) for s in space.attributes)
+    return distance_from(space, a)(b)
+
+
+def distance_from(space: Space, a: Mapping[str, Value]) -> Callable[[Mapping[str, Value]], float]:
+    """``lambda b: distance(space, a, b)`` for many ``b``, with what depends on ``space`` and
+    ``a`` alone looked up once (the adaptive strategies measure every run from the origin).
+
+    The terms are :func:`attribute_distance`'s, added in space order from 0.
+    """
+    plan = [
+        (s.name, s.categorical, a.get(s.name), None if s.categorical else s.high - s.low)
+        for s in space.attributes
+    ]
+
+    def measure(b: Mapping[str, Value]) -> float:
+        total = 0.0
+        for name, categorical, x, width in plan:
+            y = b.get(name)
+            if x is None or y is None:
+                total += 0.0 if x is None and y is None else 1.0
+            elif categorical:
+                total += 0.0 if x == y else 1.0
+            else:
+                total += abs(float(x) - float(y)) / width  # type: ignore[operator]
+        return total
+
+    return measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +139,39 @@ class Encoder:
         return row
 
     def encode_all(self, rows: Iterable[Mapping[str, Value]]) -> np.ndarray:
-        """A matrix with one encoded row per scenario (shape ``(n, width)``)."""
-        encoded = [self.encode(r) for r in rows]
-        return np.array(encoded) if encoded else np.zeros((0, self.width))
+        """A matrix with one encoded row per scenario (shape ``(n, width)``).
+
+        The rows :meth:`encode` gives, built a column at a time: a numeric column is one
+        vectorised ``(x - low) / (high - low)``, the same arithmetic, so the same floats.
+        """
+        rows = list(rows)
+        out = np.zeros((len(rows), self.width))
+        col = 0
+        for spec in self.space.attributes:
+            values = [r.get(spec.name) for r in rows]
+            if spec.values is not None:
+                position: dict[Value, int] = {}
+                for i, v in enumerate(spec.values):
+                    position.setdefault(v, i)  # the first, as tuple.index finds it
+                hits = [
+                    (i, position[v])
+                    for i, v in enumerate(values)
+                    if v is not None and v in position
+                ]
+                if hits:
+                    at, offset = zip(*hits, strict=True)
+                    out[list(at), col + np.array(offset)] = 1.0
+                col += len(spec.values)
+            else:
+                present = [i for i, v in enumerate(values) if v is not None]
+                if present:
+                    x = np.array([float(values[i]) for i in present])  # type: ignore[arg-type]
+                    out[present, col] = (x - spec.low) / (spec.high - spec.low)
+                col += 1
+            if spec.when:
+                out[[i for i, v in enumerate(values) if v is None], col] = 1.0
+                col += 1
+        return out
 
 
 def numeric_names(space: Space) -> tuple[str, ...]:

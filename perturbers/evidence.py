@@ -8,12 +8,14 @@ each call, which keeps the strategies stateless and a hunt resumable.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
+from hunter.domain import Run
 from hunter.perturbers.base import HuntContext
-from hunter.perturbers.encoding import distance
+from hunter.perturbers.encoding import distance_from
 
 FAR = 1.0
 """Scaled distance beyond which an observation counts as "away from the origin"."""
@@ -49,10 +51,37 @@ class Rates:
         return float(failures * np.log(p / q) + (trials - failures) * np.log((1 - p) / (1 - q)))
 
 
+_last = threading.local()
+"""Per thread, the last context :func:`origin_distances` measured and its distances."""
+
+
 def origin_distances(context: HuntContext) -> list[tuple[float, bool]]:
-    """(distance to the origin, failed) for every valid observation, in observation order."""
-    origin = context.origin.attributes()
-    return [(distance(context.space, origin, r.attributes()), r.failed) for r in context.valid]
+    """(distance to the origin, failed) for every valid observation, in observation order.
+
+    Every adaptive strategy asks for these, several times per batch, and a batch's context
+    holds the previous batch's runs and more: the distances of runs already measured against
+    the same origin and space are reused (runs are immutable, compared by identity), only new
+    runs are measured.
+    """
+    valid = context.valid
+    previous: tuple[HuntContext, tuple[Run, ...], list[tuple[float, bool]]] | None = getattr(
+        _last, "entry", None
+    )
+    done: list[tuple[float, bool]] = []
+    if previous is not None:
+        before, runs, pairs = previous
+        if (
+            before.space is context.space
+            and before.origin == context.origin
+            and len(runs) <= len(valid)
+            and all(x is y for x, y in zip(runs, valid, strict=False))
+        ):
+            done = pairs
+    if len(done) < len(valid):
+        measure = distance_from(context.space, context.origin.attributes())
+        done = done + [(measure(r.attributes()), r.failed) for r in valid[len(done) :]]
+    _last.entry = (context, valid, done)
+    return list(done)
 
 
 def rates(context: HuntContext, pairs: list[tuple[float, bool]] | None = None) -> Rates:

@@ -35,29 +35,56 @@ def sample_near(
     now and then), a numeric move costs its share of the range. Sub-dimensions that a flip
     switches on are filled at random, as ``Space.complete`` does.
     """
-    for _ in range(8):  # a tiny budget on integer attributes can round back to the origin
-        wanted: AttributeDict = dict(origin)
-        remaining = radius * float(rng.uniform())
-        specs = [s for s in space.attributes if s.name in origin]
-        for index in rng.permutation(len(specs)):
-            spec = specs[int(index)]
-            if remaining <= 0:
+    return sample_near_many(space, origin, radius, rng, 1)[0]
+
+
+def sample_near_many(
+    space: Space,
+    origin: Mapping[str, Value],
+    radius: float,
+    rng: np.random.Generator,
+    count: int,
+) -> list[AttributeDict]:
+    """``count`` calls of :func:`sample_near` in a row (the same points, the same draws from
+    ``rng``), with what depends only on the space and the origin worked out once: the model-
+    guided strategies draw hundreds of candidates per batch."""
+    start = dict(origin)
+    specs = [s for s in space.attributes if s.name in origin]
+    # per attribute: its spec, the origin's value, and the other values a flip may pick (or,
+    # for a numeric attribute, its range's width)
+    plan = [
+        (
+            spec,
+            origin[spec.name],
+            [v for v in spec.values if v != origin[spec.name]] if spec.values is not None else None,
+            spec.high - spec.low if spec.values is None else 0.0,
+        )
+        for spec in specs
+    ]
+    points: list[AttributeDict] = []
+    for _ in range(count):
+        for _ in range(8):  # a tiny budget on integer attributes can round back to the origin
+            wanted: AttributeDict = dict(start)
+            # rng.random() is rng.uniform() (0 + 1 * u, the same draw), without its overhead
+            remaining = radius * rng.random()
+            for index in rng.permutation(len(plan)).tolist():
+                if remaining <= 0:
+                    break
+                spec, current, others, width = plan[index]
+                if others is not None:
+                    if others and rng.random() < min(1.0, remaining):
+                        wanted[spec.name] = others[int(rng.integers(len(others)))]
+                        remaining -= 1.0
+                else:
+                    span = min(remaining, 1.0) * width
+                    value = tidy(spec, float(current) + rng.uniform(-span, span))
+                    wanted[spec.name] = value
+                    remaining -= abs(float(value) - float(current)) / width
+            point = legal(space, wanted, rng)
+            if point != start:
                 break
-            current = origin[spec.name]
-            if spec.values is not None:
-                others = [v for v in spec.values if v != current]
-                if others and rng.uniform() < min(1.0, remaining):
-                    wanted[spec.name] = others[int(rng.integers(len(others)))]
-                    remaining -= 1.0
-            else:
-                span = min(remaining, 1.0) * (spec.high - spec.low)
-                value = tidy(spec, float(current) + rng.uniform(-span, span))
-                wanted[spec.name] = value
-                remaining -= abs(float(value) - float(current)) / (spec.high - spec.low)
-        point = legal(space, wanted, rng)
-        if point != dict(origin):
-            return point
-    return point
+        points.append(point)
+    return points
 
 
 def adapted_radius(context: HuntContext) -> float:
