@@ -207,7 +207,9 @@ def _peel(
                 codes, table = obs.codes[name], obs.levels[name]
                 per_value = np.bincount(codes[inside], minlength=len(table))
                 failing_per_value = np.bincount(codes[failing_inside], minlength=len(table))
-                for value in present:
+                # In code order (first seen), not set order: the order of a set of strings
+                # changes with Python's hash seed, and it breaks ties between equal peels.
+                for value in sorted(present, key=table.__getitem__):
                     if value == keep_origin:
                         continue
                     code = table[value]
