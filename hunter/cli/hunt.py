@@ -89,7 +89,8 @@ def hunt(
     a larger --budget after a hunt that spent its budget, it continues that hunt.
     """
     from hunter.cli.render import hunt_summary
-    from hunter.flow.hunt import continue_hunt, resolve_setup, run_hunt
+    from hunter.flow.hunt import continue_hunt, run_hunt
+    from hunter.flow.setup import resolve_setup
     from hunter.models import model_name
     from hunter.records import DEFAULT_BUDGET, HuntSettings
 

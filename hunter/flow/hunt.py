@@ -22,8 +22,6 @@ it is, and proposals go on from the next batch (see :meth:`Hunt.take_stored` for
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,10 +33,10 @@ from hunter.analysis import analyse_hunt, background_rate
 from hunter.analysis.batch import BatchAnalysis, analyse_batch
 from hunter.analysis.modes import MIN_MODE_FAILURES
 from hunter.analysis.stopping import settled
-from hunter.coverage import load_map, load_space
 from hunter.domain import Run
 from hunter.errors import InvalidConfig, SutError
 from hunter.executor import Executor
+from hunter.flow.setup import fingerprint, resolve_setup
 from hunter.perturbers import Allocator
 from hunter.perturbers.base import HuntContext, Proposal
 from hunter.records import (
@@ -60,7 +58,6 @@ __all__ = [
     "Progress",
     "StopReason",
     "continue_hunt",
-    "resolve_setup",
     "run_hunt",
 ]
 
@@ -104,66 +101,6 @@ class HuntOutcome:
     @property
     def analysis(self) -> HuntAnalysis:
         return self.result.analysis
-
-
-def recorded_setup(store: Store, run: Run) -> HuntSetup:
-    """The SUT, options, map and space recorded with the campaign or hunt that made ``run``."""
-    if run.campaign_id is not None:
-        return store.campaign(run.campaign_id).setup
-    if run.hunt_id is not None:
-        return store.hunt(run.hunt_id).setup
-    raise InvalidConfig(  # pragma: no cover - every stored run belongs to one or the other
-        f"run {run.run_id} has no campaign or hunt to take its setup from"
-    )
-
-
-def resolve_setup(
-    store: Store,
-    origin: Run,
-    *,
-    sut: str | None = None,
-    map_path: str | None = None,
-    space_path: str | None = None,
-    model: str | None = None,
-    agent: str | None = None,
-) -> HuntSetup:
-    """The recorded setup with the user's ``--sut``, ``--map``, ``--space``, ``--model`` and
-    ``--agent`` (validated as the built-in world's agent).
-
-    Raises:
-        InvalidConfig: a map, space or agent that cannot be used.
-    """
-    setup = recorded_setup(store, origin)
-    if sut is not None:
-        setup = replace(setup, sut=sut)
-    if model is not None:
-        setup = replace(setup, options=replace(setup.options, model=model))
-    if agent is not None:
-        from hunter.sut.builtin import agent_spec
-
-        setup = replace(setup, options=replace(setup.options, agent=agent_spec(agent)))
-    if map_path is not None:
-        setup = replace(setup, coverage_map=load_map(map_path), map_path=str(map_path))
-    if space_path is not None:
-        setup = replace(setup, space=load_space(space_path))
-    if setup.coverage_map is not None:
-        setup = replace(setup, space=setup.space.merged_with(setup.coverage_map.dimensions))
-    return setup
-
-
-def fingerprint(run_id: str, settings: HuntSettings, setup: HuntSetup) -> str:
-    """What makes two hunts the same hunt: everything that shapes their batches. Not
-    ``early_stop``, which decides only when to stop, nor ``workers`` or ``cluster``."""
-    key = {
-        "run": run_id,
-        "seed": settings.seed,
-        "budget": settings.budget,
-        "strategy": settings.strategy,
-        "batch": settings.batch_size,
-        "rewrite": settings.rewrite_model,
-        "setup": setup.to_json(),
-    }
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
 
 
 def run_hunt(
