@@ -343,6 +343,12 @@ def _refit_numeric(
         lo = int(los[np.argmax(_global_f1(tp, fp, failures))])
     low = None if lo == 0 else float((uniq[lo - 1] + uniq[lo]) / 2)
     high = None if hi == n - 1 else float((uniq[hi] + uniq[hi + 1]) / 2)
+    if keep is not None and high is not None and high < keep:
+        # The origin's own value was never observed here and lies past the midpoint: the
+        # region is the origin's, so the edge goes midway between it and the next point.
+        # (A low edge cannot cut it off: the interval starts at or below the last observed
+        # value at or below the origin.)
+        high = float((keep + uniq[hi + 1]) / 2)
     return low, high
 
 

@@ -291,18 +291,16 @@ def test_refit_puts_numeric_edges_midway_between_observed_points():
     assert bound_region(obs, y, A_ORIGIN) == RIGHT_BOX
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="suspected bug: _refit_numeric keeps the index of the origin's nearest observed "
-    "point, but a midpoint edge can still fall between that point and the origin",
-)
 def test_refit_keeps_an_origin_value_that_was_not_observed():
     """x = 0 .. 19 fails for x <= 9; the origin is at 9.8, a value no run has. Peeling keeps it
-    (its top cut is 9.9), but refit's midpoint edge 9.5 leaves the origin outside its region."""
+    (its top cut is 9.9); refit's midpoint edge would be 9.5 and leave the origin outside its
+    own region, so the edge goes midway between the origin and the next point: 9.9."""
     obs, y = table([({"x": float(i)}, i <= 9) for i in range(20)], LINE)
     origin = {"x": 9.8}
     assert all(holds(b, origin, LINE) for b in peel(obs, y, origin))
-    assert holds(bound_region(obs, y, origin), origin, LINE)
+    box = bound_region(obs, y, origin)
+    assert holds(box, origin, LINE)
+    assert box.high["x"] == pytest.approx(9.9)
 
 
 # --- relax_test and prune --------------------------------------------------------------------
