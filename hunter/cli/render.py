@@ -27,7 +27,10 @@ def coverage_renderable(rows: Sequence[CoverageRow], limit: int | None = None) -
     for row in shown[:limit] if limit else shown:
         fail = f"{100 * row.failure_rate:.1f}"
         style = "bold red" if row.failure_rate >= 0.2 and row.hits >= 5 else None
-        table.add_row(row.label, str(row.hits), f"{100 * row.coverage:.0f}", fail, style=style)
+        # bucket labels are map values: data, never rich markup
+        table.add_row(
+            Text(row.label), str(row.hits), f"{100 * row.coverage:.0f}", fail, style=style
+        )
     return table
 
 
@@ -171,9 +174,13 @@ def show_run(console: Console, run: Run) -> None:
     colour = "yellow" if run.error else ("red" if run.failed else "green")
     origin = run.campaign_id or run.hunt_id
     console.print(
-        f"[bold]run {run.run_id}[/] [{colour}]{result}[/]  sut {run.sut}  seed {run.seed}"
-        f"  from {origin}"
-        + (f" (perturbed from {run.parent_run_id} by {run.strategy})" if run.parent_run_id else "")
+        Text.assemble(
+            (f"run {run.run_id}", "bold"),
+            " ",
+            (result, colour),
+            f"  sut {run.sut}  seed {run.seed}  from {origin}",
+            f" (perturbed from {run.parent_run_id} by {run.strategy})" if run.parent_run_id else "",
+        )
     )
     if run.error:
         console.print(Text(f"error: {run.error}"))
@@ -182,14 +189,19 @@ def show_run(console: Console, run: Run) -> None:
         attrs.add_row(key, Text(str(value)))
     console.print(attrs)
     for verdict in run.verdicts:
-        mark = "[red]FAIL[/]" if verdict.failed else "[green]ok  [/]"
-        console.print(f"{mark} {verdict.check} ({verdict.severity})", end=" ")
-        console.print(Text(verdict.evidence if verdict.failed else ""))
+        mark = ("FAIL", "red") if verdict.failed else ("ok  ", "green")
+        console.print(
+            Text.assemble(
+                mark,
+                f" {verdict.check} ({verdict.severity}) ",
+                verdict.evidence if verdict.failed else "",
+            )
+        )
     usage = {
         k: run.extra[k] for k in ("input_tokens", "output_tokens", "cost_usd") if k in run.extra
     }
     if usage:
-        console.print("usage: " + ", ".join(f"{k}={v}" for k, v in usage.items()))
+        console.print(Text("usage: " + ", ".join(f"{k}={v}" for k, v in usage.items())))
     if not run.events:
         return
     if run.sut.startswith("builtin:"):
