@@ -32,7 +32,8 @@ from hunter.domain import AttributeDict, Run, Value
 from hunter.errors import InvalidConfig
 from hunter.flow.campaign import coverage_table, prior_campaign_runs
 from hunter.flow.recheck import finished_hunt
-from hunter.flow.sampling import draw_in, new_seed, spread
+from hunter.flow.sampling import draw_in, spread
+from hunter.perturbers.base import new_seed
 from hunter.regions import EDGE_BAND, Region, constraint_words
 from hunter.store import Store
 

@@ -35,7 +35,8 @@ from hunter.coverage import Space
 from hunter.domain import Run, Scenario
 from hunter.errors import InvalidConfig, SutError
 from hunter.executor import Executor
-from hunter.flow.sampling import draw_in, new_seed, spread
+from hunter.flow.sampling import draw_in, spread
+from hunter.perturbers.base import new_seed
 from hunter.records import HuntRecord, HuntSetup
 from hunter.regions import EDGE_BAND, Rate, Region
 from hunter.store import Store

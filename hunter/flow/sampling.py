@@ -53,11 +53,6 @@ def draw_in(
     return None
 
 
-def new_seed(rng: np.random.Generator) -> int:
-    """A SUT seed for a drawn scenario (the hunt's range)."""
-    return int(rng.integers(0, 2**31 - 1))
-
-
 def spread(total: int, parts: int) -> list[int]:
     """``total`` split into ``parts`` counts that differ by at most one, larger ones first."""
     if parts <= 0:
