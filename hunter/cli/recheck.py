@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -90,31 +90,20 @@ def recheck(
             def on_run(run: Run) -> None:
                 tick(run.failed, run.error)
 
+            options: dict[str, Any] = {  # the same options for one hunt or all of them
+                "sut": sut,
+                "agent": agent,
+                "budget": budget,
+                "seed": seed,
+                "workers": workers,
+                "cluster": cluster,
+                "on_run": on_run,
+            }
             if all_hunts:
-                results = recheck_all(
-                    store,
-                    sut=sut,
-                    agent=agent,
-                    budget=budget,
-                    seed=seed,
-                    workers=workers,
-                    cluster=cluster,
-                    on_run=on_run,
-                )
+                results = recheck_all(store, **options)
             else:
                 assert hunt_id is not None
-                one = recheck_hunt(
-                    store,
-                    hunt_id,
-                    sut=sut,
-                    agent=agent,
-                    budget=budget,
-                    seed=seed,
-                    workers=workers,
-                    cluster=cluster,
-                    on_run=on_run,
-                )
-                results = [one]
+                results = [recheck_hunt(store, hunt_id, **options)]
     if as_json:
         if all_hunts:
             print_json({"hunts": [r.to_json() for r in results], "summary": summary(results)})
