@@ -32,6 +32,7 @@ context, so the allocator holds no state between calls: a resumed hunt gets the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -54,7 +55,12 @@ DEFAULT_STRATEGIES = (
 MIN_REPLAYS = 4
 """Replays run before the sequential test may stop them, however clear it is."""
 REPLAYS_WHILE_UNDECIDED = 4
-"""Replays per batch while the sequential test is still undecided after the first batch."""
+"""Fewest replays per batch while the sequential test is still undecided after the first."""
+MAX_REPLAYS = 60
+"""The most replays a hunt runs; the replay test is truncated toward a fluke there
+(``hunter.analysis.fluke.MAX_REPLAYS``, the same number)."""
+MAX_REPLAY_SHARE = 0.5
+"""Largest share of a batch replays take while the test is undecided."""
 DEFAULT_BACKGROUND = 0.05
 """The fluke hypothesis when the hunt has no campaign runs to measure the background on."""
 
@@ -90,6 +96,26 @@ STAGE_ENDS = ((0.7, MODEL), (float("inf"), EDGES))
 """After the broad stage, each stage lasts until this share of the post-replay budget is spent."""
 
 
+def replays_to_decide(failures: int, runs: int, p0: float, p1: float, alpha: float = 0.05) -> int:
+    """Expected replays still needed by Wald's test, under the hypothesis it now favours.
+
+    Replays are spent by what they are expected to tell: while the test is undecided, a batch
+    holds as many as the test is expected to need (its distance to the threshold it is heading
+    for over the expected step of the log-likelihood ratio there). On a clean background that is
+    one or two; on a noisy one (8% failing everywhere) a fluke takes a score of replays, and
+    spending them at once calls it within a few batches instead of leaving it undecided.
+    """
+    up, down = math.log(p1 / p0), math.log((1 - p1) / (1 - p0))
+    llr = failures * up + (runs - failures) * down
+    if llr <= 0:
+        step = p0 * up + (1 - p0) * down  # < 0: the drift under the fluke hypothesis
+        target = math.log(alpha / (1 - alpha))
+    else:
+        step = p1 * up + (1 - p1) * down  # > 0: the drift under the bug hypothesis
+        target = math.log((1 - alpha) / alpha)
+    return max(1, math.ceil((target - llr) / step))
+
+
 def split(shares: Mapping[str, float], n: int) -> dict[str, int]:
     """Divide ``n`` runs by ``shares`` (largest remainder; ties go to the earlier strategy)."""
     total = sum(shares.values())
@@ -115,7 +141,7 @@ class Allocator:
     def __init__(
         self,
         strategies: Sequence[str] | None = None,
-        replays: int = 24,
+        replays: int = MAX_REPLAYS,
         rewrite_model: str | None = None,
         journal_path: str | None = None,
     ) -> None:
@@ -144,8 +170,10 @@ class Allocator:
         allocator.perturbers = {name: get_perturber(name)}
         return allocator
 
-    def replays_wanted(self, context: HuntContext) -> int:
-        """Replays for the next batch: none once the fluke-or-bug test has decided."""
+    def replays_wanted(self, context: HuntContext, batch: int = 16) -> int:
+        """Replays for the next batch of ``batch`` runs: none once the fluke-or-bug test has
+        decided; while it is undecided, as many as it is expected to need, up to half the batch
+        (:func:`replays_to_decide`)."""
         if "replay" not in self.perturbers or len(self.perturbers) == 1:
             return 0
         done = context.by_strategy("replay")
@@ -153,11 +181,18 @@ class Allocator:
         decided = tally.runs >= MIN_REPLAYS and tally.decision != "continue"
         if decided or len(done) >= self.replays:
             return 0
+        background = DEFAULT_BACKGROUND if context.background is None else context.background
+        p0, p1 = hypotheses(background)
         if not done:  # enough clean replays to call a fluke at once if that is what it is
-            background = DEFAULT_BACKGROUND if context.background is None else context.background
-            wanted = max(passes_to_call_fluke(*hypotheses(background)), MIN_REPLAYS)
+            wanted = max(passes_to_call_fluke(p0, p1), MIN_REPLAYS)
         else:
-            wanted = REPLAYS_WHILE_UNDECIDED
+            wanted = max(
+                REPLAYS_WHILE_UNDECIDED,
+                min(
+                    replays_to_decide(tally.failures, tally.runs, p0, p1),
+                    int(MAX_REPLAY_SHARE * batch),
+                ),
+            )
         return min(wanted, self.replays - len(done))
 
     def stage(self, context: HuntContext) -> Stage:
@@ -179,7 +214,7 @@ class Allocator:
             ((name, only),) = self.perturbers.items()
             return [Proposal(name, s) for s in only.propose(context, max_n, rng)[:max_n]]
         batch: list[Proposal] = []
-        replays = min(self.replays_wanted(context), max_n)
+        replays = min(self.replays_wanted(context, max_n), max_n)
         if replays:
             batch += self._ask("replay", context, replays, rng)
         shares = {k: w for k, w in self.stage(context).shares if k in self.perturbers}

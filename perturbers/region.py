@@ -22,7 +22,7 @@ by sampling the whole space.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -51,13 +51,27 @@ def inside(constraint: Constraint, spec: AttributeSpec, rng: np.random.Generator
 
 
 def outside(
-    constraint: Constraint, spec: AttributeSpec, margin: float, rng: np.random.Generator
+    constraint: Constraint,
+    spec: AttributeSpec,
+    margin: float,
+    rng: np.random.Generator,
+    tested: Mapping[Value, int] | None = None,
 ) -> Value | None:
     """A value of ``spec`` that breaks ``constraint``, within ``margin`` of its edge (None: no
-    such value: the constraint allows every value the attribute has)."""
+    such value: the constraint allows every value the attribute has).
+
+    A categorical side is broken on its least-tested excluded value (``tested`` counts the runs
+    that broke it on each, the other sides kept; ties at random): the stop rule asks every
+    excluded value on its own whether it fails like the inside, so each needs its own runs.
+    """
     if constraint.values is not None:
         others = [v for v in spec.values or () if v not in constraint.values]
-        return others[int(rng.integers(len(others)))] if others else None
+        if not others:
+            return None
+        if tested:
+            fewest = min(tested.get(v, 0) for v in others)
+            others = [v for v in others if tested.get(v, 0) == fewest]
+        return others[int(rng.integers(len(others)))]
     width = margin * (spec.high - spec.low)
     sides: list[tuple[float, float]] = []
     if constraint.min is not None and constraint.min > spec.low:
@@ -80,8 +94,10 @@ def _draw(
     broken: Constraint | None,
     margin: float,
     rng: np.random.Generator,
+    tested: Mapping[Value, int] | None = None,
 ) -> AttributeDict | None:
-    """A legal point inside ``box`` but for ``broken``, every other attribute drawn at random."""
+    """A legal point inside ``box`` but for ``broken``, every other attribute drawn at random
+    (``tested``: how often each value of a categorical ``broken`` was tried, see ``outside``)."""
     by_name = {c.attribute: c for c in box}
     for _ in range(TRIES):
         wanted: dict[str, Value] = {}
@@ -90,7 +106,7 @@ def _draw(
             if constraint is None:
                 wanted[spec.name] = space.sample_value(spec, rng)
             elif constraint is broken:
-                value = outside(constraint, spec, margin, rng)
+                value = outside(constraint, spec, margin, rng, tested)
                 if value is None:
                     return None
                 wanted[spec.name] = value
@@ -101,6 +117,25 @@ def _draw(
         if all(c.contains(point.get(c.attribute)) != (c is broken) for c in box):
             return point
     return None
+
+
+def _tested_values(box: Sequence[Constraint], context: HuntContext) -> dict[str, dict[Value, int]]:
+    """Per categorical side of ``box``: runs so far that broke it on each value, the other
+    sides kept (what the stop rule's per-value test will read)."""
+    tested: dict[str, dict[Value, int]] = {c.attribute: {} for c in box if c.values is not None}
+    if not tested:
+        return tested
+    for run in context.observations:
+        if run.error is not None:
+            continue
+        attributes = run.attributes()
+        broken = [c for c in box if not c.contains(attributes.get(c.attribute))]
+        if len(broken) == 1 and broken[0].attribute in tested:
+            value = attributes.get(broken[0].attribute)
+            if value is not None:
+                counts = tested[broken[0].attribute]
+                counts[value] = counts.get(value, 0) + 1
+    return tested
 
 
 class RegionPerturber(Perturber):
@@ -128,9 +163,15 @@ class RegionPerturber(Perturber):
         out: list[Scenario] = []
         n_inside = round(n * self.inside_share)
         order = [int(i) for i in rng.permutation(len(box))]
+        tested = _tested_values(box, context)
         for k in range(n):
             broken = None if k < n_inside or not box else box[order[(k - n_inside) % len(box)]]
-            point = _draw(context.space, box, broken, self.margin, rng)
+            counts = tested.get(broken.attribute) if broken is not None else None
+            point = _draw(context.space, box, broken, self.margin, rng, counts)
+            if point is not None and broken is not None and counts is not None:
+                value = point.get(broken.attribute)
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + 1
             if point is None:  # no way to break that side: test the inside instead
                 point = _draw(context.space, box, None, self.margin, rng)
             if point is not None:

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from hunter.analysis.stats import hypotheses, rate, sprt, upper_bound
+from hunter.domain import Run, Scenario, Verdict
 from hunter.regions import Rate
 
 
@@ -60,3 +61,35 @@ def test_flat_fluke_called_within_30_and_bug_never_called_fluke():
         decisions = [sprt(int(fails[:n].sum()), n, p0, p1) for n in range(1, 31)]
         first = next(d for d in decisions if d != "continue")
         assert first == "bug"
+
+
+def _replay(index: int, failed: bool, checks: frozenset[str]) -> Run:
+    return Run(
+        run_id=f"r{index}",
+        scenario=Scenario.of({"x": 0.5}, index),
+        sut="synthetic",
+        failed=failed,
+        error=None,
+        verdicts=(Verdict(next(iter(checks)), failed, "high"),),
+        strategy="replay",
+    )
+
+
+def test_an_undecided_replay_test_is_truncated_toward_a_fluke_only() -> None:
+    from hunter.analysis.fluke import MAX_REPLAYS, tally_replays
+    from hunter.perturbers.allocator import MAX_REPLAYS as ALLOCATOR_CAP
+
+    assert MAX_REPLAYS == ALLOCATOR_CAP
+    checks = frozenset({"c"})
+    background = rate(8, 100)  # p0 0.08, p1 0.3: each failure +1.32, each pass -0.273
+
+    def replays(failures: int, n: int) -> list[Run]:
+        return [_replay(i, i < failures, checks) for i in range(n)]
+
+    # 5 of 60: llr = 5(1.32) - 55(0.273) = -8.4, far past the fluke threshold anyway
+    assert tally_replays(replays(5, 60), checks, background).decision == "fluke"
+    # 12 of 60: llr = 12(1.32) - 48(0.273) = 2.76, undecided and above 0: never a bug by truncation
+    assert tally_replays(replays(12, 60), checks, background).decision == "continue"
+    # 10 of 59 (llr -0.18) is undecided before the cap; 10 of 61 (llr -0.72) is a fluke
+    assert tally_replays(replays(10, 59), checks, background).decision == "continue"
+    assert tally_replays(replays(10, 61), checks, background).decision == "fluke"

@@ -7,7 +7,14 @@ from dataclasses import replace
 import numpy as np
 
 from hunter.analysis.stats import rate
-from hunter.analysis.stopping import MIN_GROWTH, same_region, settled, sides_confirmed
+from hunter.analysis.stopping import (
+    MIN_GROWTH,
+    excluded_values_confirmed,
+    same_region,
+    screened,
+    settled,
+    sides_confirmed,
+)
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Run, Scenario, Verdict
 from hunter.regions import Constraint, HuntAnalysis, Region
@@ -44,6 +51,13 @@ def confirming_runs() -> list[Run]:
     return runs
 
 
+def hunt_runs() -> list[Run]:
+    """40 runs before the region first appears (at 40 simulations), then the confirming ones:
+    the stop rule reads its evidence on the runs after the region appeared."""
+    before = [run(1000 + i, "a", 0.1, True) for i in range(40)]
+    return before + confirming_runs()
+
+
 def test_sides_confirmed_when_the_band_past_each_side_passes() -> None:
     region = analysis(BOX).regions[0]
     assert sides_confirmed(region, confirming_runs(), SPACE, CHECKS)
@@ -63,7 +77,7 @@ def test_too_few_runs_past_a_side_is_not_confirmed() -> None:
 
 
 def test_settled_needs_the_region_to_hold_while_the_hunt_doubles() -> None:
-    runs = confirming_runs()
+    runs = hunt_runs()
     first_seen = 40
     history = [(16, analysis((BOX[0],)))] + [(n, analysis(BOX)) for n in range(first_seen, 200, 16)]
     # Stable from 40 on: a stop needs 40 + max(MIN_GROWTH, 40) = 80 simulations.
@@ -81,17 +95,17 @@ def test_edges_that_jitter_within_tolerance_count_as_the_same_region() -> None:
     assert not same_region(region, analysis((BOX[0],)).regions[0], SPACE)
     # The edge moved at 136: from there the hunt has not doubled by 184.
     history = [(n, analysis(moved if n < 136 else BOX)) for n in range(40, 200, 16)]
-    assert not settled(history, confirming_runs(), SPACE, CHECKS)
+    assert not settled(history, hunt_runs(), SPACE, CHECKS)
     assert settled(
         [(n, analysis(BOX)) for _, n in enumerate(range(40, 200, 16))],
-        confirming_runs(),
+        hunt_runs(),
         SPACE,
         CHECKS,
     )
 
 
 def test_no_stop_without_a_bug_verdict_or_support() -> None:
-    runs = confirming_runs()
+    runs = hunt_runs()
     history = [(n, analysis(BOX)) for n in range(40, 200, 16)]
     assert settled(history, runs, SPACE, CHECKS)
     last_n, last = history[-1]
@@ -99,3 +113,66 @@ def test_no_stop_without_a_bug_verdict_or_support() -> None:
     assert not settled([*history[:-1], (last_n, inconclusive)], runs, SPACE, CHECKS)
     thin = [(n, analysis(BOX, inside_runs=12)) for n in range(40, 200, 16)]
     assert not settled(thin, runs, SPACE, CHECKS)
+
+
+def test_evidence_is_read_on_the_runs_after_the_region_appeared() -> None:
+    """The same confirming runs, but all before the region appeared: they chose its edges, so
+    they cannot confirm them."""
+    history = [(n, analysis(BOX)) for n in range(50, 200, 16)]
+    late = confirming_runs() + [run(1000 + i, "a", 0.1, True) for i in range(100)]
+    assert not settled(history, late, SPACE, CHECKS)
+    assert settled(
+        history,
+        [run(1000 + i, "a", 0.1, True) for i in range(50)] + confirming_runs(),
+        SPACE,
+        CHECKS,
+    )
+
+
+SPACE3 = Space(
+    (
+        AttributeSpec("kind", values=("a", "b", "c")),
+        AttributeSpec("x", range=(0.0, 1.0)),
+        AttributeSpec("w", values=("w0", "w1")),
+    )
+)
+
+
+def run3(index: int, kind: str, x: float, w: str, failed: bool) -> Run:
+    return Run(
+        run_id=f"r{index}",
+        scenario=Scenario.of({"kind": kind, "x": x, "w": w}, index),
+        sut="synthetic",
+        failed=failed,
+        error=None,
+        verdicts=(Verdict("collusion", failed, "high"),),
+    )
+
+
+def test_each_excluded_value_must_fail_less_on_its_own() -> None:
+    """Pooled, kind b passing would hide kind c failing like the inside; one by one it shows."""
+    inside = [run3(i, "a", 0.2, "w0", i % 10 != 0) for i in range(30)]
+    b = [run3(100 + i, "b", 0.2, "w0", False) for i in range(10)]
+    c_like_inside = [run3(200 + i, "c", 0.2, "w0", i % 10 != 0) for i in range(10)]
+    c_passing = [run3(300 + i, "c", 0.2, "w0", False) for i in range(10)]
+    region = analysis((Constraint("kind", values=("a",)),)).regions[0]
+    assert excluded_values_confirmed(region, inside + b + c_passing, CHECKS)
+    assert not excluded_values_confirmed(region, inside + b + c_like_inside, CHECKS)
+
+
+def test_the_screen_finds_a_missing_sub_dimension_and_wants_enough_runs_per_cell() -> None:
+    rng = np.random.default_rng(1)
+    box = (Constraint("kind", values=("a",)),)
+    region = analysis(box).regions[0]
+
+    def inside(n: int, split: bool) -> list[Run]:
+        out = []
+        for i in range(n):
+            w = ("w0", "w1")[i % 2]
+            fails = (w == "w1" or not split) and rng.random() < 0.8
+            out.append(run3(i, "a", float(rng.uniform()), w, bool(fails)))
+        return out
+
+    assert screened(region, inside(60, split=False), SPACE3, CHECKS)
+    assert not screened(region, inside(60, split=True), SPACE3, CHECKS)  # w0 never fails
+    assert not screened(region, inside(6, split=False), SPACE3, CHECKS)  # cells too thin
