@@ -419,7 +419,9 @@ def test_real_hunts_stack_their_proposals(
     assert code == 0
     failed = json.loads(out)["failed_run_ids"]
     results = []
-    for run_id, seed in ((failed[0], "0"), (failed[1], "0"), (failed[0], "2")):
+    # The re-hunt's seed: with the evidence-based stop and search (issue 18), seed 2 bounds a
+    # provisional side_channel box for this run at budget 150; seed 1 settles on its region.
+    for run_id, seed in ((failed[0], "0"), (failed[1], "0"), (failed[0], "1")):
         code, out, err = run_cli(
             capsys, "hunt", run_id, "--budget", "150", "--seed", seed, "--json",
             "--store", store_dir,
