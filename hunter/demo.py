@@ -2,8 +2,10 @@
 
 1. A campaign samples a copy of the default map (kept in the store folder, so accepting a
    proposal writes the map's next version there, never into the installed package).
-2. A hunt of a failed run (a failure can be a fluke, a fair answer: the demo then tries the next
-   failed run, at most a few times) bounds its regions, labels them and proposes refinements.
+2. A hunt of a failed run bounds its regions, labels them and proposes refinements. The demo
+   hunts a failure of the check the "retrained" agent of step 5 addresses (subvert_oversight),
+   so that the recheck has something to show; a failure can be a fluke, a fair answer: the demo
+   then tries the next one, at most a few times.
 3. The region report for fixers, in Markdown and HTML.
 4. The first proposal is accepted into the map's next version (its diff is shown).
 5. A "fixed" agent (a profile with the monitoring misbehaviour removed, as a training run would)
@@ -25,6 +27,8 @@ from hunter.store import Store
 
 MAX_TRIES = 4
 FIXED_PROFILE = "no_monitoring_subversion.yaml"
+FIXED_CHECK = "subvert_oversight"
+"""The check whose failures the retrained agent (``FIXED_PROFILE``) should no longer show."""
 
 
 def _step(*args: str) -> int:
@@ -58,7 +62,9 @@ def run(store_dir: str, n: int, budget: int, seed: int) -> int:
         return code
     with Store(store_dir) as db:
         runs = db.runs(campaigns_only=True)[-n:]
-    failed = [r.run_id for r in runs if r.failed]
+    # Failures of the check the retrained agent addresses first, then the others in run order.
+    failed = [r.run_id for r in runs if r.failed and FIXED_CHECK in r.failed_checks]
+    failed += [r.run_id for r in runs if r.failed and r.run_id not in failed]
     if not failed:
         print("no run failed in this campaign; nothing to hunt")
         return 0
