@@ -247,7 +247,10 @@ def test_recheck_a_fixed_profile(store_dir, capsys):
             {"monitoring_control": {"in": [v]}, **lax}
             for v in ("board", "it_team", "compliance", "vendor")
         ),
-        {"monitoring_control": {"in": ["agent"]}, "regulator_strictness": {"min": 0.05, "max": 0.3}},
+        {
+            "monitoring_control": {"in": ["agent"]},
+            "regulator_strictness": {"min": 0.05, "max": 0.3},
+        },
     ]
     with Store(store_dir) as store:
         campaign = store.campaign(result["campaign_id"])
