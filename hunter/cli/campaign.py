@@ -15,6 +15,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
+from hunter.cli.sut_limits import apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
@@ -50,7 +51,7 @@ def _agent(value: str) -> str:
     " its absolute path) or anthropic:MODEL.",
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds per simulation.")
+@limit_options(timeout_default=60.0)
 @json_option
 @store_option
 def campaign(
@@ -64,6 +65,10 @@ def campaign(
     agent: str,
     judge: str | None,
     timeout: float,
+    retries: int | None,
+    memory_mb: int | None,
+    max_trajectory_mb: float | None,
+    no_isolation: bool | None,
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -80,7 +85,14 @@ def campaign(
             )
         map_path = str(builtin_map_path(DEFAULT_MAPS[sut]))
     cmap = load_map(map_path)
-    adapter = make_sut(sut, SutOptions(agent=agent, judge=judge, timeout=timeout))
+    limits = {
+        "timeout": timeout,
+        "retries": retries,
+        "memory_mb": memory_mb,
+        "max_trajectory_mb": max_trajectory_mb,
+        "no_isolation": no_isolation,
+    }
+    adapter = make_sut(sut, apply_limits(SutOptions(agent=agent, judge=judge), limits))
     declared = load_space(space_path) if space_path else adapter.space()
     space = campaign_space(cmap, declared)
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:

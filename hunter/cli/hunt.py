@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal, cast
 
@@ -19,9 +20,19 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
+from hunter.cli.sut_limits import apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
-SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrite_model")
+SHAPING = (
+    "seed",
+    "sut",
+    "map_path",
+    "space_path",
+    "strategy",
+    "model",
+    "rewrite_model",
+    "task_args",
+)
 """Options that shape a hunt's batches: a resumed or continued hunt keeps its own."""
 
 
@@ -36,6 +47,14 @@ SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrit
 @click.option("--space", "space_path", help="Override the space recorded with the run.")
 @click.option("--strategy", help="Use one perturber only (e.g. neighbourhood, optuna).")
 @click.option("--model", help="Model for inspect: SUTs (default: the imported log's).")
+@click.option(
+    "-T",
+    "task_args",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fixed argument of the Inspect task for every re-run, as inspect eval -T takes it"
+    " (over the one recorded from the origin's log); repeatable.",
+)
 @click.option(
     "--agent",
     help="Override the built-in world's recorded agent: scripted, scripted:PROFILE.yaml or"
@@ -61,6 +80,7 @@ SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrit
     is_flag=True,
     help="Spend the whole budget even once the verdict and the region have settled.",
 )
+@limit_options(timeout_default=None)
 @json_option
 @store_option
 def hunt(
@@ -74,12 +94,18 @@ def hunt(
     space_path: str | None,
     strategy: str | None,
     model: str | None,
+    task_args: tuple[str, ...],
     agent: str | None,
     resume_id: str | None,
     new: bool,
     max_cost: float | None,
     rewrite_model: str | None,
     no_early_stop: bool,
+    timeout: float | None,
+    retries: int | None,
+    memory_mb: int | None,
+    max_trajectory_mb: float | None,
+    no_isolation: bool | None,
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -93,6 +119,7 @@ def hunt(
     from hunter.flow.setup import resolve_setup
     from hunter.models import model_name
     from hunter.records import DEFAULT_BUDGET, HuntSettings
+    from hunter.sut.python import absolute_spec
 
     with open_store(store_dir) as store:
         if resume_id is not None:
@@ -104,6 +131,7 @@ def hunt(
             ]
             if given:
                 flag = "--" + given[0].replace("_path", "").replace("_", "-")
+                flag = "-T" if given[0] == "task_args" else flag
                 raise InvalidConfig(f"--resume keeps the hunt's own settings: drop {flag}")
             if new:
                 raise InvalidConfig("--resume and --new contradict each other: choose one")
@@ -138,15 +166,31 @@ def hunt(
                 else model_name(rewrite_model, "--rewrite-model"),
                 early_stop=not no_early_stop,
             )
+            if sut is not None:
+                from hunter.sut.inspect import registered_spec
+
+                sut = registered_spec(sut)
             setup = resolve_setup(
                 store,
                 store.run(run_id),
-                sut=sut,
+                sut=None if sut is None else absolute_spec(sut),
                 map_path=map_path,
                 space_path=space_path,
                 model=model,
                 agent=agent,
             )
+            if task_args:
+                from hunter.sut.inspect import override_task_args
+
+                setup = override_task_args(setup, task_args)
+            limits = {
+                "timeout": timeout,
+                "retries": retries,
+                "memory_mb": memory_mb,
+                "max_trajectory_mb": max_trajectory_mb,
+                "no_isolation": no_isolation,
+            }
+            setup = replace(setup, options=apply_limits(setup.options, limits))
             with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
                 outcome = run_hunt(store, run_id, settings, setup, on_progress=tick.hunt, new=new)
     hid = outcome.hunt_id
