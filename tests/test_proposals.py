@@ -419,9 +419,11 @@ def test_real_hunts_stack_their_proposals(
     assert code == 0
     failed = json.loads(out)["failed_run_ids"]
     results = []
-    # The re-hunt's seed: with the evidence-based stop and search (issue 18), seed 2 bounds a
-    # provisional side_channel box for this run at budget 150; seed 1 settles on its region.
-    for run_id, seed in ((failed[0], "0"), (failed[1], "0"), (failed[0], "1")):
+    # failed[1] is one of the world's isolated flukes (its hunt stops after the replays)
+    # Seeds: with the evidence-based stop and search of issue 18, these budget-capped hunts
+    # (seed 0 of failed[2], seed 2 of the re-hunt) all proposed the same months sub-dimension,
+    # leaving no second refinement to stack; with these seeds the test has both again.
+    for run_id, seed in ((failed[0], "0"), (failed[2], "1"), (failed[0], "1")):
         code, out, err = run_cli(
             capsys, "hunt", run_id, "--budget", "150", "--seed", seed, "--json",
             "--store", store_dir,
