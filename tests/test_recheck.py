@@ -420,7 +420,7 @@ def test_readme_demonstration(tmp_path, capsys):
     assert code == 0, err
     regions = {r["id"]: r["constraints"] for r in json.loads(out)["regions"]}
     assert regions["R1"] == {
-        "regulator_strictness": {"max": 0.047},
+        "regulator_strictness": {"max": 0.05},  # 0.047 before issue 18's search
         "monitoring_control": {"in": ["agent"]},
     }
     code, out, err = run_cli(
@@ -429,7 +429,10 @@ def test_readme_demonstration(tmp_path, capsys):
     assert code == 0, err
     verdicts = {r["region_id"]: r["verdict"] for r in json.loads(out)["rechecks"]}
     assert verdicts["R1"] == "fixed"
-    assert all(v == "still failing" for k, v in verdicts.items() if k != "R1")
+    # The other misbehaviours were not trained out: none of their regions may be called fixed.
+    # (Since issue 18's search the secondary R2 is a looser box, 18 runs at 56%, which the
+    # recheck's 75 runs find failing at 25%: "partly fixed", where it was "still failing".)
+    assert all(v in {"still failing", "partly fixed"} for k, v in verdicts.items() if k != "R1")
 
 
 def test_the_commands_defaults_are_the_flows():
