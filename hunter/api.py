@@ -35,6 +35,7 @@ __all__ = [
     "campaign",
     "common_errors",
     "hunt",
+    "hunt_rows",
     "open_store",
     "report",
     "resume",
@@ -149,8 +150,8 @@ def campaign(
     if map is None:
         if adapter.spec not in DEFAULT_MAPS:
             raise InvalidConfig(
-                f"a coverage map is required for SUT {str(adapter.spec)!r} (only"
-                f" {', '.join(DEFAULT_MAPS)} has a default)"
+                f"SUT {str(adapter.spec)!r} needs a coverage map (--map, or map= in Python):"
+                f" only {', '.join(DEFAULT_MAPS)} has a default"
             )
         map = builtin_map_path(DEFAULT_MAPS[adapter.spec])
     if isinstance(map, CoverageMap):
@@ -395,6 +396,53 @@ def common_errors(runs: Iterable[Run], top: int = 3) -> list[tuple[str, int]]:
     """
     counts = Counter(r.error for r in runs if r.error is not None)
     return [(message, count) for message, count in counts.most_common(top)]
+
+
+HUNT_COLUMNS = (
+    "hunt_id",
+    "run_id",
+    "status",
+    "verdict",
+    "simulations",
+    "budget",
+    "errors",
+    "stop_reason",
+    "provisional",
+    "regions",
+    "seed",
+    "sut",
+    "created",
+)
+"""The fields of :func:`hunt_rows`, in order."""
+
+
+def hunt_rows(store: Store) -> list[dict[str, Any]]:
+    """Every stored hunt as a plain row (``hunter hunts --json``, :func:`hunter.frames.hunts`).
+
+    ``verdict``, ``simulations``, ``errors``, ``stop_reason``, ``provisional`` and
+    ``regions`` (how many) are None for a hunt that has not finished.
+    """
+    rows = []
+    for record in store.hunts():
+        result = record.result
+        rows.append(
+            {
+                "hunt_id": record.hunt_id,
+                "run_id": record.run_id,
+                "status": record.status,
+                "verdict": result.verdict if result else None,
+                "simulations": result.simulations if result else None,
+                "budget": record.budget,
+                "errors": result.errors if result else None,
+                "stop_reason": result.stop_reason.value if result else None,
+                "provisional": result.provisional if result else None,
+                "regions": len(result.analysis.regions) if result else None,
+                "seed": record.seed,
+                "sut": record.setup.sut,
+                "created": record.created,
+            }
+        )
+    return rows
 
 
 def _agent(value: str) -> str:

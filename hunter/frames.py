@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from hunter.api import HUNT_COLUMNS, hunt_rows
 from hunter.errors import InvalidConfig
 from hunter.regions import constraint_words
 
@@ -92,47 +93,13 @@ def verdicts(store: Store, *, campaign: str | None = None, hunt: str | None = No
 
 
 def hunts(store: Store) -> pd.DataFrame:
-    """One row per hunt, indexed by hunt ID.
+    """One row per hunt, indexed by hunt ID (the fields of :func:`hunter.api.hunt_rows`).
 
     ``verdict``, ``simulations``, ``errors``, ``stop_reason``, ``provisional`` and ``regions``
     are missing (None) for a hunt that has not finished.
     """
-    rows = []
-    for record in store.hunts():
-        result = record.result
-        rows.append(
-            {
-                "hunt_id": record.hunt_id,
-                "run_id": record.run_id,
-                "status": record.status,
-                "verdict": result.verdict if result else None,
-                "simulations": result.simulations if result else None,
-                "errors": result.errors if result else None,
-                "budget": record.budget,
-                "seed": record.seed,
-                "stop_reason": result.stop_reason.value if result else None,
-                "provisional": result.provisional if result else None,
-                "regions": len(result.analysis.regions) if result else None,
-                "sut": record.setup.sut,
-                "created": record.created,
-            }
-        )
-    columns = [
-        "hunt_id",
-        "run_id",
-        "status",
-        "verdict",
-        "simulations",
-        "errors",
-        "budget",
-        "seed",
-        "stop_reason",
-        "provisional",
-        "regions",
-        "sut",
-        "created",
-    ]
-    return pd.DataFrame(rows, columns=columns).set_index("hunt_id", drop=False).rename_axis(None)
+    frame = pd.DataFrame(hunt_rows(store), columns=list(HUNT_COLUMNS))
+    return frame.set_index("hunt_id", drop=False).rename_axis(None)
 
 
 def regions(store: Store, *, hunt: str | None = None) -> pd.DataFrame:

@@ -151,7 +151,7 @@ def test_one_off_run_reads_text_values_and_is_not_coverage(tmp_path) -> None:
 
 def test_campaign_needs_a_map_except_for_the_builtin_world(tmp_path) -> None:
     with hunter.open_store(tmp_path / "s") as store:
-        with pytest.raises(InvalidConfig, match="coverage map is required"):
+        with pytest.raises(InvalidConfig, match="needs a coverage map"):
             hunter.campaign(store, planted, n=3)
         result = hunter.campaign(store, "builtin:ceo", n=3, seed=1)
         assert len(result.runs) == 3

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from hunter.cli.app import (
@@ -11,14 +9,11 @@ from hunter.cli.app import (
     json_option,
     open_store,
     out,
+    print_common_errors,
     print_json,
     progress,
     store_option,
 )
-from hunter.errors import InvalidConfig
-
-DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
-"""SUTs with a coverage map of their own, shipped in ``hunter.maps``: ``--map`` is optional."""
 
 
 def _agent(value: str) -> str:
@@ -36,9 +31,28 @@ def _agent(value: str) -> str:
 )
 @click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
 @click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map).")
-@click.option("--n", "n", default=200, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--n",
+    "n",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Simulations to run.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of every random choice (same seed, same campaign).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option(
     "--agent",
@@ -68,32 +82,22 @@ def campaign(
     store_dir: str,
 ) -> None:
     """Simulate N scenarios sampled from the map, under-covered buckets first."""
+    from hunter import api
     from hunter.cli.render import coverage_renderable
-    from hunter.coverage import builtin_map_path, load_map, load_space
-    from hunter.flow.campaign import campaign_space, run_campaign
-    from hunter.sut import SutOptions, make_sut
 
-    if map_path is None:
-        if sut not in DEFAULT_MAPS:
-            raise InvalidConfig(
-                f"--map is required for SUT {sut!r} (only {', '.join(DEFAULT_MAPS)} has a default)"
-            )
-        map_path = str(builtin_map_path(DEFAULT_MAPS[sut]))
-    cmap = load_map(map_path)
-    adapter = make_sut(sut, SutOptions(agent=agent, judge=judge, timeout=timeout))
-    declared = load_space(space_path) if space_path else adapter.space()
-    space = campaign_space(cmap, declared)
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
-        result = run_campaign(
+        result = api.campaign(
             store,
-            cmap,
-            space,
-            adapter,
+            sut,
+            map=map_path,
             n=n,
             seed=seed,
+            space=space_path,
             workers=workers,
             cluster=cluster,
-            map_path=str(Path(map_path).resolve()),
+            agent=agent,
+            judge=judge,
+            timeout=timeout,
             on_run=lambda run: tick(run.failed, run.error),
         )
     if as_json:
@@ -108,3 +112,4 @@ def campaign(
     )
     if failed:
         out.print("failed runs: " + " ".join(failed))
+    print_common_errors(result.runs)

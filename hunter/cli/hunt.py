@@ -15,6 +15,7 @@ from hunter.cli.app import (
     json_option,
     open_store,
     out,
+    print_common_errors,
     print_json,
     progress,
     store_option,
@@ -28,8 +29,20 @@ SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrit
 @cli.command()
 @click.argument("run_id", required=False)
 @click.option("--budget", type=click.IntRange(min=1), help="Simulations at most.  [default: 300]")
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of every random choice (same seed, same hunt).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option("--sut", help="Override the SUT recorded with the run.")
 @click.option("--map", "map_path", help="Override the coverage map recorded with the run.")
@@ -168,14 +181,23 @@ def hunt(
     if as_json:
         print_json(outcome.result.to_json())
         hunt_summary(err, outcome.result, store=store_dir)
+        print_common_errors(outcome.runs, console=err)
     else:
         hunt_summary(out, outcome.result, store=store_dir)
+        print_common_errors(outcome.runs)
         out.print(f"report: hunter report {hid} --format html --out report.html")
 
 
 @cli.command()
 @click.argument("hunt_id")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown, a self-contained HTML page, or the JSON the report is made from.",
+)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
 @store_option
 def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None:
