@@ -155,3 +155,31 @@ def test_campaign_needs_a_map_except_for_the_builtin_world(tmp_path) -> None:
             hunter.campaign(store, planted, n=3)
         result = hunter.campaign(store, "builtin:ceo", n=3, seed=1)
         assert len(result.runs) == 3
+
+
+def test_resume_continues_a_hunt_of_a_function(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        first = hunter.hunt(
+            store, result.failed_run_ids[0], sut=planted, budget=20, seed=1, early_stop=False
+        )
+        assert first.result.simulations == 20
+        more = hunter.resume(store, first.hunt_id, budget=40, sut=planted)
+        assert more.hunt_id == first.hunt_id and more.continued_from == 20
+        assert more.result.simulations == 40 and more.kept == 20
+
+
+def test_stored_callable_spec_cannot_be_rebuilt_but_a_pickled_one_can() -> None:
+    import pickle
+
+    from hunter.sut import make_sut
+    from hunter.sut.callable_sut import CallableSut
+
+    adapter = CallableSut(planted)
+    with pytest.raises(InvalidConfig, match="only Python can hand in again"):
+        make_sut(str(adapter.spec))  # as read back from the store: a plain string
+    travelled = pickle.loads(pickle.dumps(adapter.spec))  # as a worker receives it
+    rebuilt = make_sut(travelled, adapter.options)
+    attributes = {"temptation": "profit", "oversight": 0.1}
+    assert rebuilt.run(attributes, 0).failed and rebuilt.spec == adapter.spec
+    assert rebuilt.options.extra["callable_sha256"] == adapter.options.extra["callable_sha256"]

@@ -148,3 +148,20 @@ def test_campaign_prints_its_most_frequent_errors(tmp_path, capsys, data_dir) ->
     count, message = summary[1].split(None, 1)
     assert message == "SUT raised KeyError: 'budget'"
     assert f"{count} errors" in out
+
+
+def test_runs_of_a_python_function_are_hunted_from_python_only(tmp_path, capsys, data_dir) -> None:
+    import hunter
+
+    def sim(attributes: dict, seed: int) -> dict:
+        return {"failed": attributes["oversight"] < 0.5}
+
+    folder = tmp_path / "s"
+    with hunter.open_store(folder) as store:
+        result = hunter.campaign(store, sim, map=data_dir / "planted_map.yaml", n=6, seed=1)
+    failed = result.failed_run_ids[0]
+    code, out, _ = cli(capsys, "runs", "--store", str(folder))
+    assert code == 0 and "6 runs" in out
+    code, _, err = cli(capsys, "hunt", failed, "--store", str(folder))
+    assert code == 2 and err.count("\n") == 1
+    assert "only Python can hand in again: hunter.hunt(store, RUN_ID, sut=FUNCTION)" in err

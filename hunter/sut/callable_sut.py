@@ -147,11 +147,8 @@ def _pickle(func: SimCallable) -> tuple[bytes | None, str | None]:
 def rebuild_error(spec: str) -> InvalidConfig:
     """Why a stored ``callable:`` spec cannot be rebuilt into a SUT (the function is not
     stored): hunt or resume such runs from Python, handing the function in again."""
-    name = spec.removeprefix(PREFIX)
-    module, _, func = name.rpartition(".")
-    hint = "" if module in {"", "__main__"} else f", or on the command line --sut {module}:{func}"
     return InvalidConfig(
         f"SUT {spec!r} is a Python function that only Python can hand in again:"
         f" hunter.hunt(store, RUN_ID, sut=FUNCTION) or hunter.resume(store, HUNT_ID,"
-        f" sut=FUNCTION){hint}"
+        " sut=FUNCTION)"
     )
