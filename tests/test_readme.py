@@ -26,11 +26,12 @@ def test_notebook_script_runs_as_printed(tmp_path, monkeypatch, capsys) -> None:
     exec(compile(script, "README.md", "exec"), {"__name__": "__main__"})
     printed = capsys.readouterr().out
     # what the README says it prints
-    assert "monitoring_control is agent" in printed
-    assert "temptation is profit and oversight <= 0.297" in printed
+    assert "c1 6 failed" in printed and "h1 bug settled" in printed
+    assert "temptation is profit and oversight <= 0.299" in printed
     with hunter.open_store(tmp_path / "runs") as store:
-        toy_runs = hunter.frames.runs(store, campaign="c2")
-        assert set(toy_runs.sut) == {"callable:__main__.my_agent"}
-        regions = hunter.frames.regions(store, hunt="h2")
+        runs = hunter.frames.runs(store, campaign="c1")
+        assert set(runs.sut) == {"callable:__main__.my_agent"}
+        regions = hunter.frames.regions(store, hunt="h1")
         origin = regions[regions.contains_origin].iloc[0]
         assert set(origin.attributes.split(", ")) == {"temptation", "oversight"}
+        assert origin.inside_rate == 0.88 and origin.label == "implementation"
