@@ -114,7 +114,9 @@ def campaign(
     Args:
         store: where every run is stored as it returns.
         sut: the system under test (a ``--sut`` string, an adapter or a function).
-        map: a coverage map (YAML path or value); optional for ``builtin:ceo`` only.
+        map: a coverage map (YAML path or value); optional for ``builtin:ceo`` only. Give
+            a path when its proposals are to be accepted: accepting writes the map's next
+            version beside its file.
         n: simulations to run.
         seed: the seed of every random choice of the campaign.
         space: the attributes the SUT accepts (YAML path or value); default the SUT's own
