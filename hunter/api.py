@@ -104,9 +104,10 @@ def campaign(
     space: str | Path | Space | None = None,
     workers: int = 1,
     cluster: str | None = None,
-    agent: str = "scripted",
+    agent: str | None = None,
     judge: str | None = None,
-    timeout: float = 60.0,
+    timeout: float | None = None,
+    options: SutOptions | None = None,
     on_run: Callable[[Run], None] | None = None,
 ) -> CampaignResult:
     """Simulate ``n`` scenarios sampled from the coverage map, under-covered buckets first.
@@ -123,10 +124,13 @@ def campaign(
             space, else the map's dimensions.
         workers: parallel workers (processes for Python SUTs, threads for I/O-bound ones).
         cluster: a Dask scheduler address to simulate on instead.
-        agent: the built-in world's agent (``scripted``, ``scripted:PROFILE.yaml``,
-            ``anthropic:MODEL``).
+        agent: the built-in world's agent (``scripted``, the default,
+            ``scripted:PROFILE.yaml``, ``anthropic:MODEL``).
         judge: ``anthropic:MODEL`` for an LLM judge beside the built-in world's checkers.
-        timeout: seconds per simulation before it is recorded as a timeout error.
+        timeout: seconds per simulation before it is recorded as a timeout error (60).
+        options: every recorded SUT option at once (retries, memory and trajectory limits,
+            isolation; the CLI's ``--retries`` ...); ``agent``, ``judge`` and ``timeout``
+            override its fields when given.
         on_run: called with each run as it is stored (a progress bar).
 
     Returns:
@@ -138,15 +142,11 @@ def campaign(
     """
     from hunter.coverage import CoverageMap, builtin_map_path, load_map
     from hunter.flow.campaign import campaign_space, run_campaign
-    from hunter.records import SutOptions
 
     if n < 1:
         raise InvalidConfig(f"n must be at least 1, got {n}")
     adapter = sut_adapter(
-        sut,
-        SutOptions(agent=_agent(agent), judge=judge, timeout=timeout),
-        workers=workers,
-        cluster=cluster,
+        sut, _options(options, agent, judge, timeout), workers=workers, cluster=cluster
     )
     map_path: str | None = None
     if map is None:
@@ -313,9 +313,10 @@ def run(
     seed: int = 0,
     map: str | Path | None = None,
     space: str | Path | Space | None = None,
-    agent: str = "scripted",
+    agent: str | None = None,
     judge: str | None = None,
-    timeout: float = 60.0,
+    timeout: float | None = None,
+    options: SutOptions | None = None,
 ) -> Run:
     """Simulate one scenario and store it as a run (in a one-run campaign of kind ``run``).
 
@@ -331,9 +332,10 @@ def run(
         seed: the simulation's seed.
         map: a coverage map (its dimensions join the space; default the SUT's own map).
         space: the attributes the SUT accepts (default the SUT's own, else the map's).
-        agent: the built-in world's agent.
+        agent: the built-in world's agent (default ``scripted``).
         judge: ``anthropic:MODEL`` for an LLM judge.
-        timeout: seconds before the simulation is recorded as a timeout error.
+        timeout: seconds before the simulation is recorded as a timeout error (60).
+        options: every recorded SUT option at once, as for :func:`campaign`.
 
     Returns:
         The stored run (a SUT error is stored and returned as such, never raised).
@@ -347,9 +349,9 @@ def run(
     from hunter.domain import Scenario
     from hunter.executor import simulate_one
     from hunter.flow.campaign import campaign_space
-    from hunter.records import HuntSetup, SutOptions
+    from hunter.records import HuntSetup
 
-    adapter = sut_adapter(sut, SutOptions(agent=_agent(agent), judge=judge, timeout=timeout))
+    adapter = sut_adapter(sut, _options(options, agent, judge, timeout))
     map_path = None
     if map is None and adapter.spec in DEFAULT_MAPS:
         map = builtin_map_path(DEFAULT_MAPS[adapter.spec])
@@ -447,10 +449,20 @@ def hunt_rows(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def _agent(value: str) -> str:
+def _options(
+    options: SutOptions | None, agent: str | None, judge: str | None, timeout: float | None
+) -> SutOptions:
+    """``options`` (default: the defaults) with the fields given, the agent validated."""
+    from hunter.records import SutOptions
     from hunter.sut.builtin import agent_spec
 
-    return agent_spec(value)
+    base = options or SutOptions()
+    return replace(
+        base,
+        agent=agent_spec(base.agent if agent is None else agent),
+        judge=base.judge if judge is None else judge,
+        timeout=base.timeout if timeout is None else timeout,
+    )
 
 
 def _space(space: str | Path | Space) -> Space:

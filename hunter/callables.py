@@ -32,6 +32,9 @@ def load_callable(target: str) -> SimFunction:
         path = Path(module_part).resolve()
         if not path.is_file():
             raise InvalidConfig(f"SUT file {module_part!r} does not exist")
+        folder = str(path.parent)
+        if folder not in sys.path:  # a SUT file may import the modules beside it
+            sys.path.insert(0, folder)
         name = f"hunter_sut_{abs(hash(str(path)))}"
         module = sys.modules.get(name)
         if module is None:

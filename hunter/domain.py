@@ -384,6 +384,8 @@ class Outcome:
     trajectory: Trajectory | None
     error: str | None
     seconds: float = 0.0
+    attempts: int = 1
+    """SUT calls it took: more than one when a transient error was retried (``--retries``)."""
 
     @property
     def failed(self) -> bool:

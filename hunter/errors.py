@@ -47,3 +47,12 @@ class MalformedTrajectory(SutError):
 
 class SutTimeout(SutError):
     """The SUT did not answer within its time limit."""
+
+
+class SutTransient(SutError):
+    """A SUT failure worth trying again (model overload, rate limit, a flaky service).
+
+    A Python SUT marks one by raising this (or any exception with ``transient = True``); a
+    ``cmd:`` SUT by exiting with status 75 (``EX_TEMPFAIL``). Timeouts count as transient too.
+    With ``--retries N`` the executor tries such a simulation up to N more times.
+    """

@@ -13,24 +13,67 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from hunter.domain import Outcome, Scenario, Trajectory
-from hunter.errors import InvalidConfig, SutError, SutTimeout
+from hunter.errors import InvalidConfig, SutError, SutTimeout, SutTransient
 from hunter.sut import Sut, SutOptions, make_sut
+from hunter.sut.base import check_size, is_transient
 
 
 def simulate_one(sut: Sut, scenario: Scenario) -> Outcome:
-    """Run one scenario; any exception becomes the outcome's error, never a failure."""
+    """Run one scenario; any exception becomes the outcome's error, never a failure.
+
+    A transient error (a timeout, a model's overload, one the SUT marks) is tried again up to
+    ``sut.options.retries`` times, with a short exponential wait (tenacity); the outcome
+    records how many attempts it took.
+    """
+    import tenacity
+
     start = time.perf_counter()
+    attempts = 0
+
+    def attempt() -> Trajectory:
+        nonlocal attempts
+        attempts += 1
+        return check_size(_call(sut, scenario), sut.options)
+
+    policy = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(max(0, sut.options.retries) + 1),
+        retry=tenacity.retry_if_exception(_retryable),
+        wait=tenacity.wait_exponential(multiplier=0.25, max=5),
+        reraise=True,
+    )
+    trajectory: Trajectory | None
     try:
-        if getattr(sut, "needs_watchdog", False):
-            trajectory = _run_with_timeout(sut, scenario, sut.options.timeout)
-        else:
-            trajectory = sut.run(scenario.attributes(), scenario.seed)
-        error = None
+        trajectory, error = policy(attempt), None
     except SutError as exc:
         trajectory, error = None, str(exc) or type(exc).__name__
     except Exception as exc:  # a crashing SUT must not end the hunt
         trajectory, error = None, f"{type(exc).__name__}: {exc}"
-    return Outcome(scenario, trajectory, error, time.perf_counter() - start)
+    if error is not None:
+        error = _one_line(error)
+        if attempts > 1:
+            error = f"{error} (after {attempts} attempts)"
+    return Outcome(scenario, trajectory, error, time.perf_counter() - start, max(1, attempts))
+
+
+MAX_ERROR_CHARS = 2000
+"""A SUT's error message is stored on one line, cut to this length."""
+
+
+def _one_line(message: str) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def _call(sut: Sut, scenario: Scenario) -> Trajectory:
+    if getattr(sut, "needs_watchdog", False):
+        return _run_with_timeout(sut, scenario, sut.options.timeout)
+    return sut.run(scenario.attributes(), scenario.seed)
+
+
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, SutTimeout | SutTransient) or (
+        not isinstance(exc, SutError) and is_transient(exc)
+    )
 
 
 def _run_with_timeout(sut: Sut, scenario: Scenario, timeout: float) -> Trajectory:
@@ -94,6 +137,13 @@ class Executor:
         self.workers = workers
         self.cluster = cluster
         self._client: Any = None
+        self._isolated: Sut | None = None
+        if sut.isolated and cluster is None:
+            from hunter.sut.isolation import IsolatedSut
+
+            # every call goes to a worker process of its own, driven from a thread
+            self._isolated = IsolatedSut(sut)
+            backend = "threads"
         if backend == "auto":
             backend = "threads" if sut.io_bound else "processes"
         self.backend = backend
@@ -106,7 +156,7 @@ class Executor:
             return
         if self.workers == 1 and self._client is None:
             for scenario in scenarios:
-                yield simulate_one(self.sut, scenario)
+                yield simulate_one(self._isolated or self.sut, scenario)
             return
         yield from self._parallel(scenarios)
 
@@ -123,7 +173,7 @@ class Executor:
         if self.backend == "threads":
             run = delayed(simulate_one)
             parallel = Parallel(n_jobs=self.workers, backend="threading", return_as="generator")
-            yield from parallel(run(self.sut, s) for s in scenarios)
+            yield from parallel(run(self._isolated or self.sut, s) for s in scenarios)
             return
         size = max(1, -(-len(scenarios) // self.workers))
         parallel = Parallel(n_jobs=self.workers, backend="loky", return_as="generator")
@@ -135,6 +185,9 @@ class Executor:
             yield from outcomes
 
     def close(self) -> None:
+        if self._isolated is not None:
+            self._isolated.close()  # ends the worker processes (and closes the SUT)
+            self._isolated = None
         if self._client is not None:
             self._client.close()
             self._client = None

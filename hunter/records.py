@@ -18,6 +18,10 @@ from hunter.regions import HuntAnalysis
 
 DEFAULT_BUDGET = 300
 DEFAULT_BATCH = 16
+DEFAULT_MEMORY_MB = 4096
+"""Memory one simulation of an isolated SUT may use (``--memory-limit``)."""
+DEFAULT_MAX_TRAJECTORY_MB = 10.0
+"""The largest trajectory a run stores (``--max-trajectory-mb``)."""
 
 
 class StopReason(enum.StrEnum):
@@ -46,6 +50,15 @@ class SutOptions:
         fail_when: the failure rule of imported or ``inspect:`` runs (``SCORER OP VALUE``).
         timeout: seconds before a ``cmd:`` SUT is killed and the run recorded as an error.
         extra: anything else an adapter wants recorded (never secrets).
+        retries: times a simulation ending in a transient SUT error (timeout, overload) is
+            tried again.
+        memory_mb: memory one simulation of an isolated (Python) SUT may use, or None.
+        max_trajectory_mb: the largest trajectory stored; a larger one is a SUT error.
+        isolate: run Python SUTs in worker processes of their own (a SUT that exits, is
+            killed or eats memory is one simulation's error).
+
+    The last four are written to JSON only when not at their defaults, so that setups (and
+    the fingerprints of hunts) recorded before they existed stay the same.
     """
 
     agent: str = "scripted"
@@ -54,9 +67,13 @@ class SutOptions:
     fail_when: str | None = None
     timeout: float = 60.0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    retries: int = 0
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    max_trajectory_mb: float = DEFAULT_MAX_TRAJECTORY_MB
+    isolate: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "agent": self.agent,
             "judge": self.judge,
             "model": self.model,
@@ -64,6 +81,15 @@ class SutOptions:
             "timeout": self.timeout,
             "extra": dict(self.extra),
         }
+        if self.retries:
+            out["retries"] = self.retries
+        if self.memory_mb != DEFAULT_MEMORY_MB:
+            out["memory_mb"] = self.memory_mb
+        if self.max_trajectory_mb != DEFAULT_MAX_TRAJECTORY_MB:
+            out["max_trajectory_mb"] = self.max_trajectory_mb
+        if not self.isolate:
+            out["isolate"] = False
+        return out
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any] | None) -> SutOptions:
@@ -75,6 +101,10 @@ class SutOptions:
             fail_when=raw.get("fail_when"),
             timeout=float(raw.get("timeout") or 60.0),
             extra=dict(raw.get("extra") or {}),
+            retries=int(raw.get("retries") or 0),
+            memory_mb=raw.get("memory_mb", DEFAULT_MEMORY_MB),
+            max_trajectory_mb=float(raw.get("max_trajectory_mb") or DEFAULT_MAX_TRAJECTORY_MB),
+            isolate=bool(raw.get("isolate", True)),
         )
 
 

@@ -260,6 +260,7 @@ class Store:
                 **(dict(traj.extra) if traj else {}),
                 "seconds": round(outcome.seconds, 4),
                 **({"batch": batch} if batch is not None else {}),
+                **({"attempts": outcome.attempts} if outcome.attempts > 1 else {}),
             },
             campaign_id=campaign_id,
             hunt_id=hunt_id,

@@ -14,6 +14,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
+from hunter.cli.sut_limits import apply_limits, limit_options
 
 
 def _agent(value: str) -> str:
@@ -64,7 +65,7 @@ def _agent(value: str) -> str:
     " its absolute path) or anthropic:MODEL.",
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds per simulation.")
+@limit_options(timeout_default=60.0)
 @json_option
 @store_option
 def campaign(
@@ -78,13 +79,26 @@ def campaign(
     agent: str,
     judge: str | None,
     timeout: float,
+    retries: int | None,
+    memory_mb: int | None,
+    max_trajectory_mb: float | None,
+    no_isolation: bool | None,
     as_json: bool,
     store_dir: str,
 ) -> None:
     """Simulate N scenarios sampled from the map, under-covered buckets first."""
     from hunter import api
     from hunter.cli.render import coverage_renderable
+    from hunter.records import SutOptions
 
+    limits = {
+        "timeout": timeout,
+        "retries": retries,
+        "memory_mb": memory_mb,
+        "max_trajectory_mb": max_trajectory_mb,
+        "no_isolation": no_isolation,
+    }
+    options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
         result = api.campaign(
             store,
@@ -95,9 +109,7 @@ def campaign(
             space=space_path,
             workers=workers,
             cluster=cluster,
-            agent=agent,
-            judge=judge,
-            timeout=timeout,
+            options=options,
             on_run=lambda run: tick(run.failed, run.error),
         )
     if as_json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal, cast
 
@@ -20,6 +21,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
+from hunter.cli.sut_limits import apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrite_model")
@@ -74,6 +76,7 @@ SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrit
     is_flag=True,
     help="Spend the whole budget even once the verdict and the region have settled.",
 )
+@limit_options(timeout_default=None)
 @json_option
 @store_option
 def hunt(
@@ -93,6 +96,11 @@ def hunt(
     max_cost: float | None,
     rewrite_model: str | None,
     no_early_stop: bool,
+    timeout: float | None,
+    retries: int | None,
+    memory_mb: int | None,
+    max_trajectory_mb: float | None,
+    no_isolation: bool | None,
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -106,6 +114,7 @@ def hunt(
     from hunter.flow.setup import resolve_setup
     from hunter.models import model_name
     from hunter.records import DEFAULT_BUDGET, HuntSettings
+    from hunter.sut.python import absolute_spec
 
     with open_store(store_dir) as store:
         if resume_id is not None:
@@ -154,12 +163,20 @@ def hunt(
             setup = resolve_setup(
                 store,
                 store.run(run_id),
-                sut=sut,
+                sut=None if sut is None else absolute_spec(sut),
                 map_path=map_path,
                 space_path=space_path,
                 model=model,
                 agent=agent,
             )
+            limits = {
+                "timeout": timeout,
+                "retries": retries,
+                "memory_mb": memory_mb,
+                "max_trajectory_mb": max_trajectory_mb,
+                "no_isolation": no_isolation,
+            }
+            setup = replace(setup, options=apply_limits(setup.options, limits))
             with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
                 outcome = run_hunt(store, run_id, settings, setup, on_progress=tick.hunt, new=new)
     hid = outcome.hunt_id

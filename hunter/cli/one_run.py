@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
+from hunter.cli.sut_limits import apply_limits, limit_options
 
 
 def parse_attributes(
@@ -81,13 +82,7 @@ def parse_attributes(
     help="builtin:ceo's agent: scripted, scripted:PROFILE.yaml or anthropic:MODEL.",
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
-@click.option(
-    "--timeout",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds before the simulation is recorded as a timeout error.",
-)
+@limit_options(timeout_default=60.0)
 @json_option
 @store_option
 def one_run(
@@ -99,12 +94,25 @@ def one_run(
     agent: str,
     judge: str | None,
     timeout: float,
+    retries: int | None,
+    memory_mb: int | None,
+    max_trajectory_mb: float | None,
+    no_isolation: bool | None,
     as_json: bool,
     store_dir: str,
 ) -> None:
     """Simulate one scenario, store it as a run and show it (hunt it like any failed run)."""
     from hunter.api import run
+    from hunter.records import SutOptions
 
+    limits = {
+        "timeout": timeout,
+        "retries": retries,
+        "memory_mb": memory_mb,
+        "max_trajectory_mb": max_trajectory_mb,
+        "no_isolation": no_isolation,
+    }
+    options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
     with open_store(store_dir) as store:
         stored = run(
             store,
@@ -113,9 +121,7 @@ def one_run(
             seed=seed,
             map=map_path,
             space=space_path,
-            agent=agent,
-            judge=judge,
-            timeout=timeout,
+            options=options,
         )
     if as_json:
         print_json(stored.to_json(events=True))

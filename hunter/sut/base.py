@@ -17,6 +17,46 @@ from hunter.records import SutOptions
 if TYPE_CHECKING:
     from hunter.coverage import Space
 
+TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
+"""HTTP statuses of model APIs that mean "try again later" (529: overloaded)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether an exception from a SUT is worth retrying: marked so by the SUT
+    (``SutTransient`` or ``transient = True``), a timeout, or a model API's overload, rate
+    limit or server error (recognised by status code or name, without importing any SDK)."""
+    from hunter.errors import SutTransient
+
+    if isinstance(exc, SutTransient) or getattr(exc, "transient", False) is True:
+        return True
+    if isinstance(exc, TimeoutError):
+        return True
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and status in TRANSIENT_STATUS:
+        return True
+    name = type(exc).__name__
+    return any(word in name for word in ("Overloaded", "RateLimit", "Timeout", "Connection"))
+
+
+def check_size(trajectory: Trajectory, options: SutOptions) -> Trajectory:
+    """The trajectory, unless its JSON is larger than ``options.max_trajectory_mb``.
+
+    Raises:
+        SutError: naming the size and the limit.
+    """
+    import json
+
+    from hunter.errors import SutError
+
+    limit = options.max_trajectory_mb
+    size = len(json.dumps(trajectory.to_json(), default=str))
+    if size > limit * 2**20:
+        raise SutError(
+            f"SUT trajectory is {size / 2**20:.1f} MB, over the {limit:g} MB limit"
+            " (--max-trajectory-mb); not stored"
+        )
+    return trajectory
+
 
 class Sut(abc.ABC):
     """A system under test.
@@ -36,6 +76,12 @@ class Sut(abc.ABC):
     @abc.abstractmethod
     def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
         """Simulate one scenario. Raise ``SutError`` (or anything) when no trajectory results."""
+
+    @property
+    def isolated(self) -> bool:
+        """Whether the executor should run this SUT in worker processes of its own
+        (:mod:`hunter.sut.isolation`); adapters running untrusted in-process code say yes."""
+        return False
 
     def space(self) -> Space | None:
         """The space this SUT declares, if it declares one (the built-in world does)."""

@@ -24,9 +24,9 @@ from dataclasses import replace
 from typing import Any
 
 from hunter.domain import AttributeDict, Trajectory
-from hunter.errors import InvalidConfig, SutError
+from hunter.errors import InvalidConfig, SutError, SutTransient
 from hunter.records import SutOptions
-from hunter.sut.base import Sut
+from hunter.sut.base import Sut, is_transient
 
 PREFIX = "callable:"
 
@@ -122,13 +122,25 @@ class CallableSut(Sut):
                 f" ({self._unpicklable}); use workers=1, or a function that holds no such state"
             )
 
+    @property
+    def isolated(self) -> bool:
+        """False: a function handed in runs where it was handed in (and in joblib's worker
+        processes with workers), never in the executor's isolated children, which exist to
+        contain SUTs named by a spec; so ``memory_mb`` does not bound it."""
+        return False
+
     def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
         try:
             raw = self.func(dict(attributes), seed)
         except SutError:
             raise
+        except SystemExit as exc:  # sys.exit in a SUT ends its simulation, not the notebook
+            raise SutError(f"SUT called sys.exit({exc.code!r})") from None
         except Exception as exc:
-            raise SutError(f"SUT raised {type(exc).__name__}: {exc}") from exc
+            message = f"SUT raised {type(exc).__name__}: {exc}"
+            if is_transient(exc):  # retried with --retries / options.retries, as any SUT's
+                raise SutTransient(message) from exc
+            raise SutError(message) from exc
         if isinstance(raw, Trajectory):
             return raw
         return Trajectory.from_json(raw)

@@ -1,0 +1,76 @@
+"""Options that bound one simulation (time, memory, trajectory size, retries), shared by
+``campaign`` and ``hunt``; each checked at the edge so a bad value is one line and exit 2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+import click
+
+from hunter.records import SutOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
+    """``--timeout``, ``--retries``, ``--memory-limit``, ``--max-trajectory-mb`` and
+    ``--no-isolation``.
+
+    ``timeout_default`` None leaves every option unset unless given (a hunt keeps what its run
+    recorded); a number is the campaign's default.
+    """
+
+    def decorate(func: F) -> F:
+        options = [
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0, min_open=True, max=7 * 24 * 3600),
+                default=timeout_default,
+                show_default=timeout_default is not None,
+                help="Seconds one simulation may take; then it is stopped and recorded as an"
+                " error.",
+            ),
+            click.option(
+                "--retries",
+                type=click.IntRange(min=0, max=20),
+                help="Times a simulation ending in a transient SUT error (timeout, model"
+                " overload, cmd: exit 75) is tried again; attempts are recorded.  [default: 0]",
+            ),
+            click.option(
+                "--memory-limit",
+                "memory_mb",
+                type=click.IntRange(min=16, max=2**20),
+                help="MB of memory one simulation of a Python SUT may use before its process is"
+                " stopped and the run recorded as an error.  [default: 4096]",
+            ),
+            click.option(
+                "--max-trajectory-mb",
+                type=click.FloatRange(min=0, min_open=True, max=4096),
+                help="Largest trajectory stored; a larger one is a SUT error.  [default: 10]",
+            ),
+            click.option(
+                "--no-isolation",
+                is_flag=True,
+                default=None,
+                help="Call Python SUTs inside hunter's own process (faster to start; a SUT that"
+                " exits or crashes then ends the run).",
+            ),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
+    """``options`` with every limit the user gave (None means not given)."""
+    changes: dict[str, Any] = {}
+    for name in ("timeout", "retries", "memory_mb", "max_trajectory_mb"):
+        if given.get(name) is not None:
+            changes[name] = given[name]
+    if given.get("no_isolation"):
+        changes["isolate"] = False
+    return replace(options, **changes) if changes else options

@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from reliability.helpers import campaign_of  # noqa: F401 - the fixture
