@@ -183,3 +183,18 @@ def test_stored_callable_spec_cannot_be_rebuilt_but_a_pickled_one_can() -> None:
     attributes = {"temptation": "profit", "oversight": 0.1}
     assert rebuilt.run(attributes, 0).failed and rebuilt.spec == adapter.spec
     assert rebuilt.options.extra["callable_sha256"] == adapter.options.extra["callable_sha256"]
+
+
+def test_an_attribute_named_like_a_column_keeps_both(tmp_path) -> None:
+    cmap = hunter.CoverageMap.from_dict(
+        {"name": "clash", "dimensions": [{"name": "seed", "values": ["a", "b"]}], "goal": 2}
+    )
+
+    def sim(attributes: dict, seed: int) -> dict:
+        return {"failed": attributes["seed"] == "a"}
+
+    with hunter.open_store(tmp_path / "s") as store:
+        hunter.campaign(store, sim, map=cmap, n=4, seed=0)
+        frame = hunter.frames.runs(store)
+    assert (frame.failed == (frame["attribute.seed"] == "a")).all()
+    assert frame.seed.map(lambda s: isinstance(s, int)).all()
