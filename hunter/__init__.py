@@ -5,8 +5,8 @@ The Python API, for notebooks and scripts (the ``hunter`` command line is a thin
     import hunter
 
     with hunter.open_store("runs") as store:
-        campaign = hunter.campaign(store, "builtin:ceo", n=60, seed=1)
-        outcome = hunter.hunt(store, campaign.failed_run_ids[0], budget=120, seed=1)
+        campaign = hunter.campaign(store, "builtin:ceo", n=300, seed=1)
+        outcome = hunter.hunt(store, campaign.failed_run_ids[0], seed=1)
         print(outcome.result.verdict, [r.id for r in outcome.result.analysis.regions])
         runs = hunter.frames.runs(store)  # pandas: one row per run, attributes as columns
 
