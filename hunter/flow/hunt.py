@@ -176,6 +176,7 @@ def _run(
     if hunt.done is not None:
         return hunt.finish(hunt.done.stop_reason)
     adapter = sut or make_sut(hunt.setup.sut, hunt.setup.options)
+    adapter.bind_hunt(hunt.record.hunt_id, hunt.origin.run_id, hunt.store.folder)
     executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
     try:
         stop = hunt.search(executor, on_progress)
@@ -422,6 +423,7 @@ class Hunt:
                     strategy=proposal.strategy,
                     batch=batch_index,
                 )
+                executor.sut.stored(run)
             runs.append(run)
             if on_progress is not None:
                 on_progress(self._progress([*self.context.observations, *runs], proposal.strategy))

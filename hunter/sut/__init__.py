@@ -24,6 +24,8 @@ def make_sut(spec: str, options: SutOptions | None = None) -> Sut:
     spec = spec.strip()
     if spec.startswith(PREFIX):  # read back from the store: the function is not there
         raise rebuild_error(spec)
+    if "/" in spec and ":" not in spec and not spec.endswith(".py"):
+        spec = f"inspect:{spec}"  # a registered Inspect task name, as `inspect eval` takes it
     if spec.startswith("builtin:"):
         from hunter.sut.builtin import BuiltinSut
 
@@ -42,6 +44,6 @@ def make_sut(spec: str, options: SutOptions | None = None) -> Sut:
 
         return PythonSut(spec, options)
     raise InvalidConfig(
-        f"SUT {spec!r} must be builtin:ceo, MODULE:FUNC, path/to/file.py:FUNC, cmd:COMMAND or"
-        " inspect:TASK"
+        f"SUT {spec!r} must be builtin:ceo, MODULE:FUNC, path/to/file.py:FUNC, cmd:COMMAND,"
+        " inspect:TASK or a registered Inspect task (PACKAGE/TASK)"
     )
