@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -66,6 +69,11 @@ def _agent(value: str) -> str:
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
 @limit_options(timeout_default=60.0)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Coverage table with full bucket labels (dimension=cell), wider than 80 columns.",
+)
 @json_option
 @store_option
 def campaign(
@@ -83,12 +91,14 @@ def campaign(
     memory_mb: int | None,
     max_trajectory_mb: float | None,
     no_isolation: bool | None,
+    wide: bool,
     as_json: bool,
     store_dir: str,
 ) -> None:
     """Simulate N scenarios sampled from the map, under-covered buckets first."""
     from hunter import api
-    from hunter.cli.render import coverage_renderable
+    from hunter.cli.render import coverage_caption, coverage_renderable
+    from hunter.flow.campaign import prior_campaign_runs
     from hunter.records import SutOptions
 
     limits = {
@@ -112,10 +122,24 @@ def campaign(
             options=options,
             on_run=lambda run: tick(run.failed, run.error),
         )
+        setup = store.campaign(result.campaign_id).setup
+        cmap = setup.coverage_map
+        assert cmap is not None  # a campaign always records its map
+        counted = [] if as_json else prior_campaign_runs(store, cmap, setup.sut)
     if as_json:
         print_json(result.to_json())
         return
-    out.print(coverage_renderable(result.table))
+    out.print(coverage_renderable(result.table, wide=wide))
+    caption = coverage_caption(
+        setup.sut,
+        cmap.name,
+        len({r.campaign_id for r in counted}),
+        len(counted),
+        len(result.runs),
+        cmap.goal,
+    )
+    for line in textwrap.wrap(caption, 80):
+        out.print(Text(line, style="dim"))
     failed = result.failed_run_ids
     errors = result.to_json()["errors"]
     out.print(

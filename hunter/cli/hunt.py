@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -229,7 +230,8 @@ def hunt(
     else:
         hunt_summary(out, outcome.result, store=store_dir)
         print_common_errors(outcome.runs)
-        out.print(f"report: hunter report {hid} --format html --out report.html")
+        where = "" if store_dir == "runs" else f" --store {shlex.quote(store_dir)}"
+        out.print(Text(f"report: hunter report {hid} --format html{where}"), soft_wrap=True)
 
 
 @cli.command()
@@ -240,9 +242,14 @@ def hunt(
     type=click.Choice(["md", "html", "json"]),
     default="md",
     show_default=True,
-    help="Markdown, a self-contained HTML page, or the JSON the report is made from.",
+    help="md and json print to the terminal; html is written to a file (see --out).",
 )
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (html without it: STORE/reports/HUNT_ID.html).",
+)
 @store_option
 def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None:
     """Write the region report of a finished hunt."""
@@ -250,8 +257,13 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
 
     with open_store(store_dir) as store:
         text = build_report(store, hunt_id, cast(Literal["md", "html", "json"], fmt))
+        if out_path is None and fmt == "html":
+            # A page of HTML in the terminal helps nobody: it goes beside the store's data.
+            folder = (store.folder or Path(store_dir)) / "reports"
+            folder.mkdir(parents=True, exist_ok=True)
+            out_path = str(folder / f"{hunt_id}.html")
     if out_path:
         Path(out_path).write_text(text, encoding="utf-8")
-        err.print(f"wrote {out_path}")
+        err.print(Text(f"wrote {out_path}"), soft_wrap=True)  # a path pastes back whole
     else:
         click.echo(text)
