@@ -42,7 +42,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hunter import frames
-    from hunter.api import campaign, common_errors, hunt, open_store, report, resume, run
+    from hunter.analysis.triage import TriageResult
+    from hunter.api import (
+        campaign,
+        common_errors,
+        hunt,
+        open_store,
+        report,
+        resume,
+        run,
+        triage,
+    )
     from hunter.coverage import CoverageMap, Space, load_map, load_space
     from hunter.domain import Run, Trajectory, Verdict
     from hunter.errors import HunterError, InvalidConfig, StoreError, SutError, UnknownId
@@ -70,6 +80,7 @@ _LAZY = {
     "run": "hunter.api",
     "report": "hunter.api",
     "common_errors": "hunter.api",
+    "triage": "hunter.api",
     # records, as the store returns them
     "Store": "hunter.store",
     "Run": "hunter.domain",
@@ -78,6 +89,7 @@ _LAZY = {
     "CampaignResult": "hunter.flow.campaign",
     "CoverageRow": "hunter.flow.campaign",
     "HuntOutcome": "hunter.flow.hunt",
+    "TriageResult": "hunter.analysis.triage",
     "Progress": "hunter.flow.hunt",
     "CampaignRecord": "hunter.records",
     "HuntRecord": "hunter.records",
@@ -131,6 +143,7 @@ __all__ = [
     "SutError",
     "SutOptions",
     "Trajectory",
+    "TriageResult",
     "UnknownId",
     "Verdict",
     "campaign",
@@ -143,6 +156,7 @@ __all__ = [
     "report",
     "resume",
     "run",
+    "triage",
 ]
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from hunter.errors import InvalidConfig
 
 if TYPE_CHECKING:
+    from hunter.analysis.triage import TriageResult
     from hunter.coverage import CoverageMap, Space
     from hunter.domain import Run, Value
     from hunter.flow.campaign import CampaignResult
@@ -41,6 +42,7 @@ __all__ = [
     "resume",
     "run",
     "sut_adapter",
+    "triage",
 ]
 
 DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
@@ -302,6 +304,61 @@ def resume(
         max_cost=max_cost,
         sut=adapter,
         on_progress=on_progress,
+    )
+
+
+def triage(
+    store: Store,
+    campaign_id: str,
+    *,
+    budget: int = 3000,
+    hunt_budget: int = 300,
+    seed: int = 0,
+    workers: int = 1,
+    sut: Sut | Callable[..., Any] | None = None,
+    on_hunt: Callable[[HuntOutcome], None] | None = None,
+) -> TriageResult:
+    """Triage a campaign's failed runs into ranked distinct bugs, flukes and unexplained runs.
+
+    One hunt per candidate group of failures, ``hunt_budget`` each and ``budget`` for all;
+    every failed run inside a found region (failing one of its checks) is attributed to it
+    instead of being hunted. The same call again resumes the triage, or returns it at no new
+    cost (as ``hunter triage``).
+
+    Args:
+        store: the store holding the campaign.
+        campaign_id: the campaign (``c1``).
+        budget: simulations for every hunt of the triage together.
+        hunt_budget: simulations for one hunt at most.
+        seed: the seed of every hunt.
+        workers: parallel workers.
+        sut: the function again, for a campaign of a Python function; otherwise the
+            recorded SUT is rebuilt.
+        on_hunt: called with each hunt as it finishes.
+
+    Returns:
+        ``.bugs`` (ranked, each with its region, label, rates and contribution), ``.flukes``,
+        ``.unexplained``, ``.buckets`` (residual risk per bucket) and ``.to_json()``.
+
+    Raises:
+        UnknownId: no such campaign. InvalidConfig: an empty campaign or a budget below one
+            hunt's need.
+    """
+    from hunter.flow.triage import triage as triage_campaign
+
+    adapter = None
+    if sut is not None:
+        recorded = store.campaign(campaign_id).setup.options
+        adapter = sut_adapter(sut, recorded, workers=workers)
+    return triage_campaign(
+        store,
+        campaign_id,
+        budget=budget,
+        hunt_budget=hunt_budget,
+        seed=seed,
+        workers=workers,
+        sut=adapter,
+        on_hunt=on_hunt,
     )
 
 

@@ -198,3 +198,17 @@ def test_an_attribute_named_like_a_column_keeps_both(tmp_path) -> None:
         frame = hunter.frames.runs(store)
     assert (frame.failed == (frame["attribute.seed"] == "a")).all()
     assert frame.seed.map(lambda s: isinstance(s, int)).all()
+
+
+def test_triage_of_a_function_campaign(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        triaged = hunter.triage(
+            store, result.campaign_id, budget=200, hunt_budget=100, seed=1, sut=planted
+        )
+        assert isinstance(triaged, hunter.TriageResult)
+        # the planted box is one bug; every failure of the campaign is explained by it
+        assert len(triaged.bugs) == 1
+        assert not triaged.unexplained and not triaged.flukes
+        assert {e.kind for e in triaged.explained} == {"bug"}
+        assert len(triaged.explained) == len(result.failed_run_ids)

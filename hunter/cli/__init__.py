@@ -25,6 +25,7 @@ from hunter.cli import (  # noqa: F401 - registers the commands
     recheck,
     runs,
 )
+from hunter.cli import triage as _triage  # noqa: F401 - registers
 from hunter.cli.app import cli
 from hunter.errors import HunterError
 

@@ -16,7 +16,7 @@ from hunter.cli.app import (
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["world", "engine", "analysis", "hunt"]))
+@click.argument("kind", type=click.Choice(["world", "engine", "analysis", "hunt", "triage"]))
 @click.option("--quick", is_flag=True, help="A smaller run (under 10 minutes on 2 cores).")
 @click.option("--seeds", type=click.IntRange(min=1), help="Seeds per landscape (hunt).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for CSV/plots.")
@@ -39,6 +39,10 @@ def bench(
         from hunter.bench.analysis import bench_analysis
 
         result = bench_analysis(observations=100_000)
+    elif kind == "triage":
+        from hunter.bench.triage import bench_triage
+
+        result = bench_triage(quick=quick, seeds=seeds)
     else:
         from hunter.bench.hunt import bench_hunt
 
@@ -46,6 +50,37 @@ def bench(
     if as_json:
         print_json(result)
         return
+    if kind == "triage":
+        _print_triage(result)
+        return
     from hunter.cli.render import bench_renderable
 
     out.print(bench_renderable(kind, result))
+
+
+def _print_triage(result: dict[str, Any]) -> None:
+    """``hunter bench triage`` as a table: one row per campaign, then the totals."""
+    from rich.table import Table
+
+    table = Table(title="hunter bench triage")
+    for name in (
+        "landscape", "seed", "failures", "planted", "found", "reported", "background",
+        "flukes", "sims", "one by one", "region F1",
+    ):  # fmt: skip
+        table.add_column(name, justify="left" if name in ("landscape", "region F1") else "right")
+    for r in result["rows"]:
+        table.add_row(
+            r["landscape"], str(r["seed"]), str(r["failures"]), str(r["planted_with_failures"]),
+            str(r["found"]), str(r["bugs_reported"]), str(r["background_failures"]),
+            str(r["flukes_called"]), str(r["simulations"]), str(r["one_by_one"]),
+            ", ".join(f"{k} {v:.2f}" for k, v in r["f1"].items()),
+        )  # fmt: skip
+    out.print(table)
+    out.print(
+        f"recall {result['recall']}, precision {result['precision']}, flukes called"
+        f" {result['flukes_called']} of {result['background_failures']} background failures"
+        f" ({result['planted_called_fluke']} planted failures called flukes); simulations"
+        f" {result['simulations']} against {result['one_by_one']} one by one"
+        f" (ratio {result['ratio']}); {result['seeds']} seeds, {result['campaign_runs']}-run"
+        f" campaigns, {result['hunt_budget']} per hunt"
+    )
