@@ -173,3 +173,23 @@ def test_triage_is_resumable_and_marks_runs_same_or_new(tmp_path, capsys):
     bug_run = next(e.run_id for e in first.explained if e.kind == "bug")
     code, out, _ = run_cli(capsys, "show", bug_run, "--store", str(folder))
     assert code == 0 and f"bug {marks[bug_run]}: same as hunt" in out
+
+
+def test_bench_table_fits_80_columns(capsys):
+    from hunter.cli.bench import _print_triage
+
+    row = {
+        "landscape": "four_bugs_one_small", "seed": 1, "failures": 50,
+        "planted_with_failures": 4, "found": 4, "bugs_reported": 4, "background_failures": 1,
+        "flukes_called": 1, "simulations": 1604, "one_by_one": 11648,
+        "f1": {"same_check_elsewhere": 0.93, "unmapped": 1.0, "in_bucket": 0.75, "small": 0.96},
+    }  # fmt: skip
+    totals = {
+        "rows": [row], "recall": 1.0, "precision": 1.0, "flukes_called": 1,
+        "background_failures": 1, "planted_called_fluke": 0, "simulations": 1604,
+        "one_by_one": 11648, "ratio": 0.138, "seeds": 1, "campaign_runs": 500, "hunt_budget": 300,
+    }  # fmt: skip
+    _print_triage(totals)
+    lines = capsys.readouterr().out.splitlines()
+    assert "in_bucket 0.75" in "\n".join(lines) and "recall 1.0" in "\n".join(lines)
+    assert max(len(line) for line in lines) <= 80

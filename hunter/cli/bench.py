@@ -59,24 +59,26 @@ def bench(
 
 
 def _print_triage(result: dict[str, Any]) -> None:
-    """``hunter bench triage`` as a table: one row per campaign, then the totals."""
-    from rich.table import Table
+    """``hunter bench triage`` in 80 columns: one line per campaign, its region F1 per planted
+    bug under it, then the totals."""
+    import textwrap
 
-    table = Table(title="hunter bench triage")
-    for name in (
-        "landscape", "seed", "failures", "planted", "found", "reported", "background",
-        "flukes", "sims", "one by one", "region F1",
-    ):  # fmt: skip
-        table.add_column(name, justify="left" if name in ("landscape", "region F1") else "right")
+    from rich.text import Text
+
+    head = f"{'landscape':<20}{'seed':>5}{'fail':>6}{'plant':>6}{'found':>6}{'bugs':>5}"
+    head += f"{'flukes':>8}{'sims':>7}{'1-by-1':>8}"
+    lines = ["hunter bench triage", head]
     for r in result["rows"]:
-        table.add_row(
-            r["landscape"], str(r["seed"]), str(r["failures"]), str(r["planted_with_failures"]),
-            str(r["found"]), str(r["bugs_reported"]), str(r["background_failures"]),
-            str(r["flukes_called"]), str(r["simulations"]), str(r["one_by_one"]),
-            ", ".join(f"{k} {v:.2f}" for k, v in r["f1"].items()),
-        )  # fmt: skip
-    out.print(table)
-    out.print(
+        flukes = f"{r['flukes_called']}/{r['background_failures']}"
+        lines.append(
+            f"{r['landscape'][:19]:<20}{r['seed']:>5}{r['failures']:>6}"
+            f"{r['planted_with_failures']:>6}{r['found']:>6}{r['bugs_reported']:>5}{flukes:>8}"
+            f"{r['simulations']:>7}{r['one_by_one']:>8}"
+        )
+        f1 = ", ".join(f"{k} {v:.2f}" for k, v in r["f1"].items()) or "none matched"
+        lines += textwrap.wrap(f"region F1: {f1}", 80, initial_indent="    ",
+                               subsequent_indent="      ")  # fmt: skip
+    summary = (
         f"recall {result['recall']}, precision {result['precision']}, flukes called"
         f" {result['flukes_called']} of {result['background_failures']} background failures"
         f" ({result['planted_called_fluke']} planted failures called flukes); simulations"
@@ -84,3 +86,6 @@ def _print_triage(result: dict[str, Any]) -> None:
         f" (ratio {result['ratio']}); {result['seeds']} seeds, {result['campaign_runs']}-run"
         f" campaigns, {result['hunt_budget']} per hunt"
     )
+    lines += textwrap.wrap(summary, 80)
+    for line in lines:
+        out.print(Text(line))
