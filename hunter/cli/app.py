@@ -5,13 +5,14 @@ the two consoles and the live progress bar. Commands live one group per module b
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from hunter.domain import Run
     from hunter.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,6 +46,26 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
+def print_common_errors(runs: Iterable[Run], *, console: Console | None = None) -> None:
+    """The most frequent SUT error messages of ``runs`` with their counts, so a campaign or
+    hunt whose runs error says why without a trip to ``hunter runs`` (nothing if none)."""
+    from rich.text import Text
+
+    from hunter.api import common_errors
+
+    runs = list(runs)
+    top = common_errors(runs)
+    if not top:
+        return
+    console = console or out
+    total = sum(r.error is not None for r in runs)
+    console.print(f"most frequent errors (of {total}):")
+    for message, count in top:
+        # an error message is the SUT's text: never rich markup, cut to one line
+        line = " ".join(message.split())
+        console.print(Text(f"  {count:>4}  {line[:200]}"), no_wrap=True, overflow="ellipsis")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.version_option(package_name="hunter")
@@ -53,11 +74,14 @@ def cli(debug: bool) -> None:
 
 
 def progress(total: int, label: str, *, quiet: bool) -> Any:
-    """A live bar on stderr with failures and errors; nothing at all when quiet."""
-    from contextlib import contextmanager
+    """A live bar on stderr with failures, errors and the time left; nothing at all when quiet.
 
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    The first line (label, bar, count, failures, errors, elapsed, ETA) is kept short enough
+    for an 80-column terminal, the bar taking what is left; what a hunt is doing and its
+    current region go on a second line of their own, cut to the terminal's width, so a long
+    region can never push the bar and the count off the screen.
+    """
+    from contextlib import contextmanager
 
     @contextmanager
     def bar() -> Any:
@@ -73,36 +97,78 @@ def progress(total: int, label: str, *, quiet: bool) -> Any:
             yield Silent()
             return
         counts = {"failed": 0, "errors": 0}
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(label, total=total, status="")
+        with _live_bar() as live:
+            task = live.add_task(label, total=total, status="", detail="")
 
             class Tick:
                 def __call__(self, failed: bool, error: str | None) -> None:
                     counts["failed"] += bool(failed)
                     counts["errors"] += error is not None
-                    progress.update(
+                    live.update(
                         task,
                         advance=1,
                         status=f"{counts['failed']} failed, {counts['errors']} errors",
                     )
 
                 def hunt(self, p: Any) -> None:
-                    progress.update(
+                    live.update(
                         task,
                         completed=p.simulations,
-                        status=f"{p.failures} failed, {p.errors} errors, {p.phase}"
-                        # attribute values are data, never rich markup
-                        + (f"; region: {escape(p.region)}" if p.region else ""),
+                        status=f"{p.failures} failed, {p.errors} errors",
+                        detail=f"{p.phase}; region: {p.region}" if p.region else p.phase,
                     )
 
             yield Tick()
 
     return bar()
+
+
+def _live_bar() -> Any:
+    """A rich ``Progress`` whose tasks show a second line, ``detail``, below the bar.
+
+    The detail is plain text (attribute values are data, never rich markup), on one line cut
+    with an ellipsis at the console's width.
+    """
+    from rich.console import Group
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class Eta(ProgressColumn):
+        """``ETA 0:01:02`` to the end of the budget (a hunt may settle sooner)."""
+
+        def render(self, task: Task) -> Text:
+            left = task.time_remaining
+            if task.finished or left is None:
+                return Text("ETA -:--:--", style="progress.remaining")
+            minutes, seconds = divmod(int(left), 60)
+            hours, minutes = divmod(minutes, 60)
+            return Text(f"ETA {hours}:{minutes:02d}:{seconds:02d}", style="progress.remaining")
+
+    class TwoLines(Progress):
+        def get_renderables(self) -> Any:
+            details = [
+                Text("  " + task.fields["detail"], no_wrap=True, overflow="ellipsis")
+                for task in self.tasks
+                if task.fields.get("detail")
+            ]
+            yield Group(self.make_tasks_table(self.tasks), *details)
+
+    return TwoLines(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        Eta(),
+        console=err,
+        transient=True,
+        expand=True,
+    )

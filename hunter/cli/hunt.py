@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from hunter.cli.app import (
     json_option,
     open_store,
     out,
+    print_common_errors,
     print_json,
     progress,
     store_option,
@@ -23,21 +25,50 @@ from hunter.cli.app import (
 from hunter.cli.sut_limits import apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
-SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrite_model")
+SHAPING = (
+    "seed",
+    "sut",
+    "map_path",
+    "space_path",
+    "strategy",
+    "model",
+    "rewrite_model",
+    "task_args",
+)
 """Options that shape a hunt's batches: a resumed or continued hunt keeps its own."""
 
 
 @cli.command()
 @click.argument("run_id", required=False)
 @click.option("--budget", type=click.IntRange(min=1), help="Simulations at most.  [default: 300]")
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of every random choice (same seed, same hunt).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option("--sut", help="Override the SUT recorded with the run.")
 @click.option("--map", "map_path", help="Override the coverage map recorded with the run.")
 @click.option("--space", "space_path", help="Override the space recorded with the run.")
 @click.option("--strategy", help="Use one perturber only (e.g. neighbourhood, optuna).")
 @click.option("--model", help="Model for inspect: SUTs (default: the imported log's).")
+@click.option(
+    "-T",
+    "task_args",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fixed argument of the Inspect task for every re-run, as inspect eval -T takes it"
+    " (over the one recorded from the origin's log); repeatable.",
+)
 @click.option(
     "--agent",
     help="Override the built-in world's recorded agent: scripted, scripted:PROFILE.yaml or"
@@ -77,6 +108,7 @@ def hunt(
     space_path: str | None,
     strategy: str | None,
     model: str | None,
+    task_args: tuple[str, ...],
     agent: str | None,
     resume_id: str | None,
     new: bool,
@@ -113,6 +145,7 @@ def hunt(
             ]
             if given:
                 flag = "--" + given[0].replace("_path", "").replace("_", "-")
+                flag = "-T" if given[0] == "task_args" else flag
                 raise InvalidConfig(f"--resume keeps the hunt's own settings: drop {flag}")
             if new:
                 raise InvalidConfig("--resume and --new contradict each other: choose one")
@@ -147,6 +180,10 @@ def hunt(
                 else model_name(rewrite_model, "--rewrite-model"),
                 early_stop=not no_early_stop,
             )
+            if sut is not None:
+                from hunter.sut.inspect import registered_spec
+
+                sut = registered_spec(sut)
             setup = resolve_setup(
                 store,
                 store.run(run_id),
@@ -156,6 +193,10 @@ def hunt(
                 model=model,
                 agent=agent,
             )
+            if task_args:
+                from hunter.sut.inspect import override_task_args
+
+                setup = override_task_args(setup, task_args)
             limits = {
                 "timeout": timeout,
                 "retries": retries,
@@ -185,15 +226,30 @@ def hunt(
     if as_json:
         print_json(outcome.result.to_json())
         hunt_summary(err, outcome.result, store=store_dir)
+        print_common_errors(outcome.runs, console=err)
     else:
         hunt_summary(out, outcome.result, store=store_dir)
-        out.print(f"report: hunter report {hid} --format html --out report.html")
+        print_common_errors(outcome.runs)
+        where = "" if store_dir == "runs" else f" --store {shlex.quote(store_dir)}"
+        out.print(Text(f"report: hunter report {hid} --format html{where}"), soft_wrap=True)
 
 
 @cli.command()
 @click.argument("hunt_id")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+    help="md and json print to the terminal; html is written to a file (see --out).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (html without it: STORE/reports/HUNT_ID.html).",
+)
 @store_option
 def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None:
     """Write the region report of a finished hunt."""
@@ -201,8 +257,13 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
 
     with open_store(store_dir) as store:
         text = build_report(store, hunt_id, cast(Literal["md", "html", "json"], fmt))
+        if out_path is None and fmt == "html":
+            # A page of HTML in the terminal helps nobody: it goes beside the store's data.
+            folder = (store.folder or Path(store_dir)) / "reports"
+            folder.mkdir(parents=True, exist_ok=True)
+            out_path = str(folder / f"{hunt_id}.html")
     if out_path:
         Path(out_path).write_text(text, encoding="utf-8")
-        err.print(f"wrote {out_path}")
+        err.print(Text(f"wrote {out_path}"), soft_wrap=True)  # a path pastes back whole
     else:
         click.echo(text)

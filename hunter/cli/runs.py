@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import click
+from rich.table import Table
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -13,12 +18,18 @@ from hunter.cli.app import (
     store_option,
 )
 
+if TYPE_CHECKING:
+    from hunter.domain import Run
+    from hunter.store import Store
+
 
 @cli.command()
 @click.option("--failed", is_flag=True, help="Only runs that failed.")
-@click.option("--campaign", "campaign_id", help="Only runs of this campaign.")
-@click.option("--hunt", "hunt_id", help="Only runs of this hunt.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the latest).")
+@click.option("--campaign", "campaign_id", help="Only runs of this campaign (e.g. c1).")
+@click.option("--hunt", "hunt_id", help="Only runs of this hunt (e.g. h1).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="At most this many runs: the latest ones."
+)
 @json_option
 @store_option
 def runs(
@@ -29,19 +40,66 @@ def runs(
     as_json: bool,
     store_dir: str,
 ) -> None:
-    """List stored runs."""
-    from hunter.cli.render import runs_renderable
-
+    """List stored runs, one line each (hunter show RUN_ID for one in full)."""
     with open_store(store_dir) as store:
+        if campaign_id is not None:
+            store.campaign(campaign_id)  # an unknown ID is an error, not an empty list
+        if hunt_id is not None:
+            store.hunt(hunt_id)
         selected = store.runs(
             failed=True if failed else None, campaign_id=campaign_id, hunt_id=hunt_id
         )
-    if limit:
-        selected = selected[-limit:]
+        total = len(selected)
+        if limit:
+            selected = selected[-limit:]
+        bugs = _bug_marks(store, selected)
     if as_json:
-        print_json([r.to_json() for r in selected])
-    else:
-        out.print(runs_renderable(selected))
+        print_json([_with_bug(r.to_json(), bugs.get(r.run_id)) for r in selected])
+        return
+    if not selected:
+        out.print("no runs match")
+        return
+    out.print(compact_runs(selected))
+    failures = sum(r.failed for r in selected)
+    errors = sum(r.error is not None for r in selected)
+    shown = (
+        f"the latest {len(selected)} of {total} runs" if total > len(selected) else f"{total} runs"
+    )
+    out.print(f"{shown}: {failures} failed, {errors} errors")
+    _print_bug_marks(selected, bugs)
+
+
+ONE_LINE: dict[str, Any] = {"no_wrap": True, "overflow": "ellipsis"}
+
+
+def compact_runs(selected: Sequence[Run]) -> Table:
+    """One line per run, cut to the terminal's width: ID, result, where it came from, the
+    failed checks (or the error) and the attributes (``hunter show`` prints them all)."""
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    # IDs and results keep their whole width; only checks and attributes are cut to fit
+    for name, values in (
+        ("run", [r.run_id for r in selected]),
+        ("result", ["error", "FAIL"]),
+        ("from", [r.hunt_id or r.campaign_id or "" for r in selected]),
+    ):
+        table.add_column(name, no_wrap=True, min_width=max(len(name), *map(len, values)))
+    # wrapable columns, so rich narrows them to fit the terminal; their cells never wrap
+    table.add_column("checks or error", max_width=30)
+    table.add_column("attributes")
+    for run in selected:
+        result = "error" if run.error else ("FAIL" if run.failed else "pass")
+        origin = run.hunt_id or run.campaign_id or ""
+        attrs = ", ".join(f"{k}={v}" for k, v in run.attributes().items())
+        # checks, errors and attribute values are data: Text, never rich markup
+        table.add_row(
+            run.run_id,
+            result,
+            origin,
+            Text(", ".join(run.failed_checks) or (run.error or ""), **ONE_LINE),
+            Text(attrs, **ONE_LINE),
+            style="red" if run.failed else ("yellow" if run.error else None),
+        )
+    return table
 
 
 @cli.command()
@@ -52,9 +110,71 @@ def show(run_id: str, as_json: bool, store_dir: str) -> None:
     """Show one run: attributes, verdicts and its timeline."""
     with open_store(store_dir) as store:
         run = store.run(run_id)
+        mark = _bug_marks(store, [run]).get(run_id)
     if as_json:
-        print_json(run.to_json(events=True))
+        print_json(_with_bug(run.to_json(events=True), mark))
         return
     from hunter.cli.render import show_run
 
     show_run(out, run)
+    if mark is not None:
+        out.print(Text(mark[1]))
+
+
+# -- same or new: a failed run inside a known bug's region is that bug -------------------------
+
+
+def _bug_marks(store: Store, runs: Sequence[Run]) -> dict[str, tuple[str | None, str]]:
+    """For each failed run: the known bug it lies in (None: new) and a sentence saying so."""
+    if not any(r.failed and r.error is None for r in runs):
+        return {}
+    from hunter.analysis.triage import bug_of
+    from hunter.flow.triage import known_bugs
+    from hunter.regions import constraint_words
+
+    bugs = known_bugs(store)
+    marks: dict[str, tuple[str | None, str]] = {}
+    for run in runs:
+        if not run.failed or run.error is not None:
+            continue
+        bug = bug_of(run, bugs)
+        if bug is None:
+            marks[run.run_id] = (None, "new: outside every known bug's region")
+        else:
+            first = bug.first
+            marks[run.run_id] = (
+                bug.id,
+                f"bug {bug.id}: same as hunt {first.hunt_id} {first.region.id}"
+                f" ({constraint_words(first.region)})",
+            )
+    return marks
+
+
+def _with_bug(data: dict[str, Any], mark: tuple[str | None, str] | None) -> dict[str, Any]:
+    if mark is not None:
+        data["bug"] = mark[0] or "new"
+    return data
+
+
+def _print_bug_marks(runs: Sequence[Run], marks: dict[str, tuple[str | None, str]]) -> None:
+    if not marks:
+        return
+    same: dict[str, list[str]] = {}
+    new = []
+    for run in runs:
+        if run.run_id not in marks:
+            continue
+        bug_id = marks[run.run_id][0]
+        if bug_id is None:
+            new.append(run.run_id)
+        else:
+            same.setdefault(bug_id, []).append(run.run_id)
+    if not same and not new:
+        return
+    parts = [
+        f"{b}: {' '.join(ids)}" for b, ids in sorted(same.items(), key=lambda kv: int(kv[0][1:]))
+    ]
+    if parts:
+        out.print(Text("known bugs: " + "; ".join(parts)))
+    if new:
+        out.print(Text("new (outside every known region): " + " ".join(new)))

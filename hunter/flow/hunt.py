@@ -36,6 +36,7 @@ from hunter.analysis.stopping import settled
 from hunter.domain import Run
 from hunter.errors import InvalidConfig, SutError
 from hunter.executor import Executor
+from hunter.flow.dashboard import journal_path, write_journal
 from hunter.flow.setup import fingerprint, resolve_setup
 from hunter.perturbers import Allocator
 from hunter.perturbers.base import HuntContext, Proposal
@@ -176,6 +177,7 @@ def _run(
     if hunt.done is not None:
         return hunt.finish(hunt.done.stop_reason)
     adapter = sut or make_sut(hunt.setup.sut, hunt.setup.options)
+    adapter.bind_hunt(hunt.record.hunt_id, hunt.origin.run_id, hunt.store.folder)
     executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
     try:
         stop = hunt.search(executor, on_progress)
@@ -340,10 +342,8 @@ class Hunt:
     def _allocator(self) -> Allocator:
         if self.settings.strategy:
             return Allocator.single(self.settings.strategy)
-        return Allocator(
-            rewrite_model=self.settings.rewrite_model,
-            journal_path=_journal_path(self.store, self.record.hunt_id),
-        )
+        # The dashboard's journal is written by the loop (``write_journal``), not the strategy.
+        return Allocator(rewrite_model=self.settings.rewrite_model)
 
     # -- step 2: search, batch by batch ----------------------------------------------------------
 
@@ -365,6 +365,7 @@ class Hunt:
             runs = self.simulate(batch_index, proposals, executor, on_progress)
             with _one_blas_thread():
                 self.observe(runs, first_batch=batch_index == 0, watch=watch)
+            self.write_journal()
             batch_index += 1
             reason = self.stop_reason()
             if reason is not None:
@@ -422,6 +423,7 @@ class Hunt:
                     strategy=proposal.strategy,
                     batch=batch_index,
                 )
+                executor.sut.stored(run)
             runs.append(run)
             if on_progress is not None:
                 on_progress(self._progress([*self.context.observations, *runs], proposal.strategy))
@@ -541,6 +543,7 @@ class Hunt:
             early_stop=self.settings.early_stop,
         )
         self.store.finish_hunt(result)
+        self.write_journal()
         return HuntOutcome(
             self.origin,
             self.setup,
@@ -568,6 +571,19 @@ class Hunt:
                 region = replace(region, proposal=proposal)
             regions.append(region)
         return replace(analysis, regions=tuple(regions))
+
+    def write_journal(self) -> None:
+        """Bring the hunt's Optuna journal up to date with the runs observed so far, for
+        ``optuna-dashboard`` (``hunter.flow.dashboard``; file stores only)."""
+        path = journal_path(self.store.folder, self.record.hunt_id)
+        if path is not None:
+            write_journal(
+                path,
+                self.record.hunt_id,
+                self.origin,
+                self.context.observations,
+                self.setup.space,
+            )
 
     def _dimension_suggestions(self, analysis: HuntAnalysis) -> tuple[dict[str, Any], ...]:
         """A model's guesses at a missing dimension, when no region explains the origin."""
@@ -617,20 +633,6 @@ def _one_blas_thread() -> Any:
     while the SUT runs. threadpoolctl (scikit-learn's own dependency) does this portably.
     """
     return _blas().limit(limits=1)
-
-
-def _journal_path(store: Store, hunt_id: str) -> str | None:
-    """Where the Optuna study of a hunt is mirrored, for ``optuna-dashboard`` (file stores only).
-
-    A journal file, not SQLite: Optuna's docs warn against SQLite under concurrent writers, and
-    its journal backend appends safely. The study is rebuilt from the stored runs on resume, so
-    the file is a view, never the source of truth.
-    """
-    if store.folder is None:
-        return None
-    folder = store.folder / "optuna"
-    folder.mkdir(exist_ok=True)
-    return str(folder / f"{hunt_id}.journal")
 
 
 def _spent(runs: Sequence[Run]) -> float:
