@@ -40,7 +40,13 @@ class Cells:
                 for bound in (c.min, c.max)
                 if bound is not None and spec.low < bound < spec.high
             }
-            self.edges = tuple(sorted(set(spec.bin_edges()) | inner))
+            edges = set(spec.bin_edges())
+            # an edge within 1% of the range of one already there would only add a sliver
+            close = 0.01 * (spec.high - spec.low)
+            for bound in sorted(inner):
+                if all(abs(bound - e) > close for e in edges):
+                    edges.add(bound)
+            self.edges = tuple(sorted(edges))
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -191,6 +191,22 @@ def test_the_journal_for_optuna_dashboard_holds_every_run_and_its_failure(plante
     assert set(ranked[:2]) == {"temptation", "oversight"}
 
 
+def test_an_interrupted_hunt_has_its_finished_batches_in_the_journal(planted_store):
+    store, run_id = planted_store
+
+    def kill_after_45(progress):
+        if progress.simulations == 45:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run_hunt(store, run_id, HuntSettings(budget=80, seed=7), on_progress=kill_after_45)
+    study = _journal_study(store, "h1", run_id)
+    batches = {r.extra["batch"] for r in store.runs(hunt_id="h1")}
+    full = [r for r in store.runs(hunt_id="h1") if r.extra["batch"] < max(batches)]
+    # every batch that finished before the kill (the origin is trial 0)
+    assert len(study.trials) == 1 + len(full) > 1
+
+
 def test_a_continued_hunt_appends_its_new_runs_to_the_same_study(planted_store):
     store, run_id = planted_store
     capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
