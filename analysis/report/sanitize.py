@@ -24,10 +24,13 @@ def _fence(text: str, least: int) -> str:
     return "`" * max(least, longest + 1)
 
 
-def code(text: object) -> str:
+def code(text: object, limit: int | None = None) -> str:
     """An inline code span that shows ``text`` exactly (line breaks read as spaces, as inside
-    any code span): no backtick, newline or HTML in ``text`` can break out of it."""
+    any code span): no backtick, newline or HTML in ``text`` can break out of it. The report
+    never cuts evidence; ``limit`` (characters) is for callers that must."""
     s = redact(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if limit is not None:
+        s = s[:limit]
     if not s:
         return "``"
     fence = _fence(s, 1)
@@ -45,7 +48,7 @@ def code_block(text: object, indent: str = "") -> list[str]:
     return [f"{indent}{fence}text", *(f"{indent}{line}" for line in s.splitlines()), indent + fence]
 
 
-def cell(text: object) -> str:
+def cell(text: object, limit: int | None = None) -> str:
     """Untrusted text for a Markdown table cell: a code span whose pipes are escaped (GitHub's
     tables split cells on ``|`` even inside code spans, and show ``\\|`` there as ``|``)."""
-    return code(" ".join(redact(text).split())).replace("|", "\\|")
+    return code(" ".join(redact(text).split()), limit).replace("|", "\\|")
