@@ -61,7 +61,7 @@ def triage(
 
     with open_store(store_dir) as store:
         runs = store.runs(campaign_id=campaign_id) if _exists(store, campaign_id) else []
-        if runs and not any(r.failed and r.error is None for r in runs):
+        if runs and not as_json and not any(r.failed and r.error is None for r in runs):
             n = len(runs)
             click.echo(f"campaign {campaign_id}: none of its {n} runs failed; nothing to triage")
             return
