@@ -17,7 +17,7 @@ from hunter.analysis.report.context import (
     region_views,
     stop_note,
 )
-from hunter.analysis.report.sanitize import cell, code, code_block
+from hunter.analysis.report.sanitize import code, code_block, code_cell
 
 
 def _pct(x: float) -> str:
@@ -87,7 +87,7 @@ def _region(data: ReportInput, view: RegionView, provisional: bool) -> list[str]
     ]
     for c in r.constraints:
         lines.append(
-            f"| {cell(f'{c.attribute} {constraint_phrase(c)}')}"
+            f"| {code_cell(f'{c.attribute} {constraint_phrase(c)}')}"
             f" | {_pct(r.relax_drop.get(c.attribute, 0))} |"
         )
     lines += [
@@ -121,7 +121,7 @@ def _region(data: ReportInput, view: RegionView, provisional: bool) -> list[str]
             "| bucket | campaign hits | failures |",
             "|---|---:|---:|",
         ]
-        lines += [f"| {cell(b)} | {h} | {f} |" for b, h, f in view.buckets]
+        lines += [f"| {code_cell(b)} | {h} | {f} |" for b, h, f in view.buckets]
     for table in view.tables:
         if not table:
             continue
@@ -135,7 +135,7 @@ def _region(data: ReportInput, view: RegionView, provisional: bool) -> list[str]
         for row in table:
             lo, hi = row.rate.ci95
             lines.append(
-                f"| {cell(row.value)} | {row.rate.runs} | {_pct(row.rate.rate)} |"
+                f"| {code_cell(row.value)} | {row.rate.runs} | {_pct(row.rate.rate)} |"
                 f" {_pct(lo)}-{_pct(hi)} |"
             )
     if view.pairs:
@@ -148,9 +148,9 @@ def _region(data: ReportInput, view: RegionView, provisional: bool) -> list[str]
         ]
         for p in view.pairs:
             lines.append(
-                f"| {cell(p.attribute)} | {cell(p.passing.attributes()[p.attribute])} |"
-                f" {cell(p.failing.attributes()[p.attribute])} |"
-                f" {cell(p.passing.run_id)} / {cell(p.failing.run_id)} |"
+                f"| {code_cell(p.attribute)} | {code_cell(p.passing.attributes()[p.attribute])} |"
+                f" {code_cell(p.failing.attributes()[p.attribute])} |"
+                f" {code_cell(p.passing.run_id)} / {code_cell(p.failing.run_id)} |"
             )
     if view.excerpts:
         lines += ["", "### Evidence from failing trajectories", ""]
@@ -197,7 +197,7 @@ def _minimal(view: RegionView) -> list[str]:
     if view.repro is not None:
         lines += ["", "Simulate it again:", "", *_shell(view.repro)]
     lines += ["", "| attribute | value |", "|---|---|"]
-    lines += [f"| {cell(k)} | {cell(v)} |" for k, v in sorted(m.attributes.items())]
+    lines += [f"| {code_cell(k)} | {code_cell(v)} |" for k, v in sorted(m.attributes.items())]
     return lines
 
 

@@ -48,7 +48,16 @@ def code_block(text: object, indent: str = "") -> list[str]:
     return [f"{indent}{fence}text", *(f"{indent}{line}" for line in s.splitlines()), indent + fence]
 
 
-def cell(text: object, limit: int | None = None) -> str:
-    """Untrusted text for a Markdown table cell: a code span whose pipes are escaped (GitHub's
-    tables split cells on ``|`` even inside code spans, and show ``\\|`` there as ``|``)."""
+def code_cell(text: object, limit: int | None = None) -> str:
+    """Untrusted text for a Markdown table cell, exactly: a code span whose pipes are escaped
+    (GitHub's tables split cells on ``|`` even inside code spans, and show ``\\|`` there as
+    ``|``)."""
     return code(" ".join(redact(text).split()), limit).replace("|", "\\|")
+
+
+def cell(text: object, limit: int = 120) -> str:
+    """Text for a Markdown table cell or a link, as plain text (the triage report's cells)."""
+    s = " ".join(redact(text).split())[:limit]
+    for ch, rep in (("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "'")):
+        s = s.replace(ch, rep)
+    return s
