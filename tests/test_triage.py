@@ -79,6 +79,10 @@ def test_a_campaign_without_failures_has_nothing_to_triage(tmp_path, capsys):
     code, out, err = run_cli(capsys, "triage", "c1", "--store", store)
     assert code == 0, err
     assert out.strip() == "campaign c1: none of its 20 runs failed; nothing to triage"
+    code, out, err = run_cli(capsys, "triage", "c1", "--json", "--store", store)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["failures"] == 0 and result["bugs"] == [] and result["hunts"] == []
 
 
 def test_a_budget_below_one_hunt_is_bad_input_and_stores_nothing(tmp_path, capsys):

@@ -5,13 +5,14 @@ the two consoles and the live progress bar. Commands live one group per module b
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from hunter.domain import Run
     from hunter.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,6 +44,26 @@ def open_store(store_dir: str) -> Store:
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
+
+
+def print_common_errors(runs: Iterable[Run], *, console: Console | None = None) -> None:
+    """The most frequent SUT error messages of ``runs`` with their counts, so a campaign or
+    hunt whose runs error says why without a trip to ``hunter runs`` (nothing if none)."""
+    from rich.text import Text
+
+    from hunter.api import common_errors
+
+    runs = list(runs)
+    top = common_errors(runs)
+    if not top:
+        return
+    console = console or out
+    total = sum(r.error is not None for r in runs)
+    console.print(f"most frequent errors (of {total}):")
+    for message, count in top:
+        # an error message is the SUT's text: never rich markup, cut to one line
+        line = " ".join(message.split())
+        console.print(Text(f"  {count:>4}  {line[:200]}"), no_wrap=True, overflow="ellipsis")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

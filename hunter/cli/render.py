@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -81,25 +81,6 @@ def coverage_caption(
     )
 
 
-def runs_renderable(runs: Iterable[Run]) -> Table:
-    table = Table(title="Runs")
-    for col in ("run", "result", "checks", "origin", "attributes"):
-        table.add_column(col)
-    for run in runs:
-        result = "error" if run.error else ("FAIL" if run.failed else "pass")
-        origin = run.campaign_id or run.hunt_id or ""
-        attrs = ", ".join(f"{k}={v}" for k, v in run.attributes().items())
-        table.add_row(
-            run.run_id,
-            result,
-            Text(", ".join(run.failed_checks) or (run.error or "")[:40]),
-            origin,
-            Text(attrs[:90]),
-            style="red" if run.failed else ("yellow" if run.error else None),
-        )
-    return table
-
-
 def hunt_summary(console: Console, result: HuntResult, *, store: str | None = None) -> None:
     """The human summary of a hunt: verdict, replay rate, how it stopped (and how to go on),
     regions with labels and proposals, marked provisional when the hunt stopped before its
@@ -116,6 +97,11 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
             f" of run {result.run_id}: {result.simulations} simulations, {result.errors} errors",
         )
     )
+    if result.reruns:
+        console.print(
+            f"  ({result.reruns} of them re-ran the regions' minimal failing scenarios after"
+            " the search)"
+        )
     if result.usage is not None:
         console.print(
             f"model usage: {result.usage.input_tokens} input and {result.usage.output_tokens}"
@@ -175,6 +161,12 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
                 (region.label, "bold"),
             )
         )
+        check = result.minimal_check(region.id)
+        if check is not None:
+            console.print(
+                f"     minimal failing scenario re-run: failed {check.rate.failures} of"
+                f" {check.rate.runs} (command in the report)"
+            )
         if region.proposal:
             text = f"proposal {region.proposal.id}: {proposal_text(region)}"
             for line in textwrap.wrap(

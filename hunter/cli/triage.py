@@ -30,7 +30,13 @@ DEFAULT_HUNT_BUDGET = 300
     help="Simulations for one hunt at most.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every hunt.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -61,7 +67,7 @@ def triage(
 
     with open_store(store_dir) as store:
         runs = store.runs(campaign_id=campaign_id) if _exists(store, campaign_id) else []
-        if runs and not any(r.failed and r.error is None for r in runs):
+        if runs and not as_json and not any(r.failed and r.error is None for r in runs):
             n = len(runs)
             click.echo(f"campaign {campaign_id}: none of its {n} runs failed; nothing to triage")
             return
