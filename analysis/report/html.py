@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hunter.analysis.report import plots
 from hunter.analysis.report.context import ReportInput, proposal_text, region_views, stop_note
-from hunter.analysis.report.sanitize import redact
+from hunter.analysis.report.sanitize import visible
 
 
 def _environment() -> Environment:
@@ -21,7 +21,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f}%"
-    env.filters["redact"] = redact
+    env.filters["redact"] = visible  # secrets removed, control characters shown
     env.filters["tojson_text"] = lambda x: json.dumps(x, default=str)
     env.filters["tojson_pretty"] = lambda x: json.dumps(dict(x), indent=2, default=str)
     env.globals["proposal_text"] = proposal_text

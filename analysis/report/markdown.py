@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from hunter.analysis.report.context import ReportInput, proposal_text, region_views, stop_note
-from hunter.analysis.report.sanitize import cell, code
+from hunter.analysis.report.sanitize import cell, code, redact
 
 
 def _pct(x: float) -> str:
@@ -54,7 +54,7 @@ def render_markdown(data: ReportInput) -> str:
         r = view.region
         lines += [
             "",
-            f"## {r.id}{' (provisional)' if note.provisional else ''}: {view.words}",
+            f"## {r.id}{' (provisional)' if note.provisional else ''}: {cell(view.words, 10**4)}",
             "",
             "Fix the region, not the sample: train on the whole box below.",
             "",
@@ -64,7 +64,7 @@ def render_markdown(data: ReportInput) -> str:
         for c in r.constraints:
             spec = json.dumps(c.to_json())
             lines.append(
-                f"| `{c.attribute}` | `{spec}` | {_pct(r.relax_drop.get(c.attribute, 0))} |"
+                f"| {code(c.attribute)} | {code(spec)} | {_pct(r.relax_drop.get(c.attribute, 0))} |"
             )
         lines += [
             "",
@@ -73,7 +73,7 @@ def render_markdown(data: ReportInput) -> str:
             f"- outside: {_pct(r.outside.rate)} (95% CI {_pct(r.outside.ci95[0])}-"
             f"{_pct(r.outside.ci95[1])}), {r.outside.failures}/{r.outside.runs} runs",
             f"- density {r.density:.2f}, coverage {r.coverage:.2f}; checks: "
-            + ", ".join(f"`{c}`" for c in r.checks),
+            + ", ".join(code(c) for c in r.checks),
             f"- label: **{r.label}** bug",
         ]
         if r.proposal is not None:
@@ -120,7 +120,7 @@ def render_markdown(data: ReportInput) -> str:
                 f"defaults: {', '.join(m.shrunk) or 'nothing'}):",
                 "",
                 "```json",
-                json.dumps(dict(m.attributes), indent=1, default=str),
+                redact(json.dumps(dict(m.attributes), indent=1, default=str)),
                 "```",
             ]
         if view.pairs:
@@ -133,14 +133,14 @@ def render_markdown(data: ReportInput) -> str:
             ]
             for p in view.pairs:
                 lines.append(
-                    f"| `{p.attribute}` | {cell(p.passing.attributes()[p.attribute])} |"
+                    f"| {code(p.attribute)} | {cell(p.passing.attributes()[p.attribute])} |"
                     f" {cell(p.failing.attributes()[p.attribute])} |"
                     f" `{p.passing.run_id}` / `{p.failing.run_id}` |"
                 )
         if view.excerpts:
             lines += ["", "Evidence from failing trajectories:", ""]
             for ex in view.excerpts:
-                lines.append(f"- `{ex.run_id}` {ex.check}: {code(ex.evidence)}")
+                lines.append(f"- `{ex.run_id}` {code(ex.check)}: {code(ex.evidence)}")
                 for event in ex.events:
                     lines.append(
                         f"  - month {event.get('month', '?')}: {code(event.get('text', ''))}"

@@ -1,27 +1,31 @@
-"""Untrusted text (anything a SUT or a model wrote) made safe for Markdown and free of keys."""
+"""Untrusted text (anything a SUT or a model wrote) in the Markdown report, free of keys.
+
+The names the report modules call; the escaping itself is :mod:`hunter.text_safety`, the one
+place per output format.
+"""
 
 from __future__ import annotations
 
-import re
-
-_KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}")
+from hunter.text_safety import markdown_code, markdown_text, terminal
+from hunter.text_safety import redact as _redact
 
 
 def redact(text: object) -> str:
-    """Remove anything that looks like an Anthropic API key (defence in depth)."""
-    return _KEY.sub("[redacted]", str(text))
+    """Known secrets (the SDK's key, ``HUNTER_SECRETS``, key-shaped strings) removed."""
+    return _redact(text)
+
+
+def visible(text: object) -> str:
+    """Secrets removed and control characters shown (``\\x1b``), newlines kept: for HTML."""
+    return terminal(text, newlines=True)
 
 
 def code(text: object, limit: int = 300) -> str:
-    """An inline code span that no backtick, newline or HTML in ``text`` can break out of."""
-    s = " ".join(redact(text).split())[:limit].replace("`", "'")
-    s = s.replace("<", "‹").replace(">", "›")
-    return f"`{s}`" if s else "``"
+    """An inline code span holding ``text`` exactly, which no backtick, newline or HTML in it
+    can break out of."""
+    return markdown_code(text, limit)
 
 
 def cell(text: object, limit: int = 120) -> str:
-    """Text for a Markdown table cell."""
-    s = " ".join(redact(text).split())[:limit]
-    for ch, rep in (("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "'")):
-        s = s.replace(ch, rep)
-    return s
+    """Text for a Markdown table cell or prose, every punctuation character escaped."""
+    return markdown_text(text, limit)

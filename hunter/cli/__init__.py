@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _one_line(message: str) -> None:
-    sys.stderr.write(" ".join(message.split()) + "\n")
+    from hunter.text_safety import terminal  # a message may quote a SUT's or a file's text
+
+    sys.stderr.write(" ".join(terminal(message).split()) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,20 +4,20 @@ the two consoles and the live progress bar. Commands live one group per module b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
+
+from hunter.cli.safe_console import SafeConsole
 
 if TYPE_CHECKING:
     from hunter.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+err = SafeConsole(stderr=True, highlight=False)
+out = SafeConsole(highlight=False, soft_wrap=True)
 
 
 def store_option(func: F) -> F:
@@ -42,7 +42,11 @@ def open_store(store_dir: str) -> Store:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str))
+    """Strict JSON (no NaN or Infinity), secrets redacted; control characters come out as
+    ``\\u`` escapes, so the terminal never sees them."""
+    from hunter.text_safety import redact_value, strict_json
+
+    click.echo(strict_json(redact_value(data), indent=2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

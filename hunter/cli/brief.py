@@ -8,6 +8,7 @@ import click
 from rich.text import Text
 
 from hunter.cli.app import cli, err, open_store, store_option
+from hunter.cli.sut_limits import SEED
 from hunter.errors import InvalidConfig
 
 DEFAULT_N = 20  # hunter.flow.brief.DEFAULT_N; the flow is imported only when the command runs
@@ -23,7 +24,7 @@ DEFAULT_N = 20  # hunter.flow.brief.DEFAULT_N; the flow is imported only when th
     type=click.IntRange(min=1),
     help="Scenarios per region: most inside it, the rest just beyond its sides.",
 )
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "md"]), default="jsonl")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
 @store_option

@@ -15,7 +15,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
@@ -37,8 +37,8 @@ def _agent(value: str) -> str:
 )
 @click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
 @click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map).")
-@click.option("--n", "n", default=200, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--n", "n", default=200, show_default=True, type=COUNT)
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option(

@@ -20,7 +20,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrite_model")
@@ -29,8 +29,8 @@ SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrit
 
 @cli.command()
 @click.argument("run_id", required=False)
-@click.option("--budget", type=click.IntRange(min=1), help="Simulations at most.  [default: 300]")
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--budget", type=COUNT, help="Simulations at most.  [default: 300]")
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option("--sut", help="Override the SUT recorded with the run.")
@@ -199,10 +199,15 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
     """Write the region report of a finished hunt."""
     from hunter.flow.gather import build_report
 
+    if out_path and not Path(out_path).resolve().parent.is_dir():
+        raise InvalidConfig(f"--out {out_path}: folder {Path(out_path).parent} does not exist")
     with open_store(store_dir) as store:
         text = build_report(store, hunt_id, cast(Literal["md", "html", "json"], fmt))
     if out_path:
-        Path(out_path).write_text(text, encoding="utf-8")
+        try:
+            Path(out_path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InvalidConfig(f"--out {out_path}: cannot write ({exc.strerror or exc})") from None
         err.print(f"wrote {out_path}")
     else:
         click.echo(text)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -12,6 +13,16 @@ import click
 from hunter.records import SutOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PositiveSeconds(click.FloatRange):
+    """A finite number of seconds above zero (``FloatRange`` alone lets ``nan`` through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
@@ -26,7 +37,7 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
         options = [
             click.option(
                 "--timeout",
-                type=click.FloatRange(min=0, min_open=True, max=7 * 24 * 3600),
+                type=PositiveSeconds(min=0, min_open=True, max=7 * 24 * 3600),
                 default=timeout_default,
                 show_default=timeout_default is not None,
                 help="Seconds one simulation may take; then it is stopped and recorded as an"
@@ -47,7 +58,7 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
             ),
             click.option(
                 "--max-trajectory-mb",
-                type=click.FloatRange(min=0, min_open=True, max=4096),
+                type=PositiveSeconds(min=0, min_open=True, max=4096),
                 help="Largest trajectory stored; a larger one is a SUT error.  [default: 10]",
             ),
             click.option(
@@ -74,3 +85,9 @@ def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
     if given.get("no_isolation"):
         changes["isolate"] = False
     return replace(options, **changes) if changes else options
+
+
+SEED = click.IntRange(min=0, max=2**63 - 1)
+"""A seed: a non-negative integer the store can hold (64-bit signed)."""
+COUNT = click.IntRange(min=1, max=10**9)
+"""A number of simulations (``--n``, ``--budget``): at least one, and not absurd."""

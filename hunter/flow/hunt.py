@@ -130,6 +130,8 @@ def run_hunt(
     if not origin.failed:
         raise InvalidConfig(f"run {run_id} did not fail: nothing to hunt")
     setup = setup or resolve_setup(store, origin)
+    # The SUT is built before anything is stored: a SUT that cannot be built leaves no hunt.
+    sut = sut or make_sut(setup.sut, setup.options)
     hunt = Hunt.start_or_resume(store, origin, settings, setup, new=new)
     return _run(hunt, sut, on_progress)
 
@@ -165,6 +167,7 @@ def continue_hunt(
         max_cost=max_cost,
         early_stop=record.settings.early_stop if early_stop is None else early_stop,
     )
+    sut = sut or make_sut(record.setup.sut, record.setup.options)
     hunt = Hunt.start_or_resume(store, origin, settings, record.setup, hunt_id=hunt_id)
     return _run(hunt, sut, on_progress)
 
@@ -173,16 +176,22 @@ def _run(
     hunt: Hunt, sut: Sut | None, on_progress: Callable[[Progress], None] | None
 ) -> HuntOutcome:
     """Search and finish ``hunt`` (nothing to run when it had already finished)."""
-    if hunt.done is not None:
-        return hunt.finish(hunt.done.stop_reason)
     adapter = sut or make_sut(hunt.setup.sut, hunt.setup.options)
-    executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
-    try:
-        stop = hunt.search(executor, on_progress)
-    finally:
-        executor.close()
+    if hunt.done is not None:
         adapter.close()
-    return hunt.finish(stop)
+        return hunt.finish(hunt.done.stop_reason)
+    # One live process per hunt: a second one started meanwhile is told who holds it.
+    hunt.store.acquire_hunt(hunt.record.hunt_id)
+    try:
+        executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
+        try:
+            stop = hunt.search(executor, on_progress)
+        finally:
+            executor.close()
+            adapter.close()
+        return hunt.finish(stop)
+    finally:
+        hunt.store.release_hunt(hunt.record.hunt_id)
 
 
 class Hunt:
@@ -274,8 +283,11 @@ class Hunt:
             smaller = _smaller_hunt(store, origin.run_id, settings, setup)
             if smaller is not None:
                 return cls._continued(store, origin, settings, setup, smaller)
-        record = store.add_hunt(origin.run_id, setup, settings, key)
-        return cls(store, origin, settings, setup, record, resumed=False)
+        # One transaction: a hunt whose settings fail to build (an unknown strategy...)
+        # leaves no empty "running" hunt behind.
+        with store.atomic():
+            record = store.add_hunt(origin.run_id, setup, settings, key)
+            return cls(store, origin, settings, setup, record, resumed=False)
 
     @classmethod
     def _reopen(
@@ -526,21 +538,25 @@ class Hunt:
                 self.background,
                 budget_exhausted=stop is StopReason.BUDGET,
             )
-        analysis = self._with_stored_proposals(analysis)
-        result = HuntResult(
-            hunt_id=self.record.hunt_id,
-            run_id=self.origin.run_id,
-            seed=self.settings.seed,
-            simulations=len(runs),
-            errors=sum(r.error is not None for r in runs),
-            budget=self.settings.budget,
-            stop_reason=stop,
-            analysis=analysis,
-            usage=usage_of([r.extra for r in runs]),
-            dimension_suggestions=self._dimension_suggestions(analysis),
-            early_stop=self.settings.early_stop,
-        )
-        self.store.finish_hunt(result)
+        suggestions = self._dimension_suggestions(analysis)
+        # Proposals and the result in one transaction: a kill in between stores neither, and
+        # the resume finishes the hunt once.
+        with self.store.atomic():
+            analysis = self._with_stored_proposals(analysis)
+            result = HuntResult(
+                hunt_id=self.record.hunt_id,
+                run_id=self.origin.run_id,
+                seed=self.settings.seed,
+                simulations=len(runs),
+                errors=sum(r.error is not None for r in runs),
+                budget=self.settings.budget,
+                stop_reason=stop,
+                analysis=analysis,
+                usage=usage_of([r.extra for r in runs]),
+                dimension_suggestions=suggestions,
+                early_stop=self.settings.early_stop,
+            )
+            self.store.finish_hunt(result)
         return HuntOutcome(
             self.origin,
             self.setup,

@@ -106,6 +106,11 @@ def test_markdown_and_json_carry_the_region():
     assert "R1" in md and "hunter proposals accept p1" in md
     # The proposal in words, with the region's own figures, and its review state.
     assert "weight bucket t=profit x3; fails" in md and "(pending)" in md
-    assert "<script>" not in md and "sk-ant-api03" not in md
+    assert "sk-ant-api03" not in md
+    # Evidence is kept as written, inert: a CommonMark renderer shows it, never runs it.
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(md)
+    assert "<script>" not in rendered and "&lt;script&gt;alert(1)" in rendered
     js = render(_input(), "json")
     assert '"hunt_id": "h1"' in js and "minimal_failing_scenario" in js
