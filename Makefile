@@ -13,8 +13,11 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 # Reinstall only when the project's metadata changes; the editable install sees new modules.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e ".[dev]"
+# The inspect-test extra (inspect-evals, whose dependencies install cleanly beside ours: datasets
+# and pyarrow are the heavy ones) and the fake Inspect model provider, a local package whose
+# entry point Inspect reads: tests/inspect run inspect_evals' real tasks offline with them.
+$(STAMP): pyproject.toml tests/inspect_fake_provider/pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[dev,inspect-test]" -e tests/inspect_fake_provider
 	touch $(STAMP)
 
 setup: $(STAMP)

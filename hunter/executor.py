@@ -154,6 +154,9 @@ class Executor:
         """Simulate ``scenarios``, yielding outcomes in order as soon as each is available."""
         if not scenarios:
             return
+        if self.sut.supports_batches and self._client is None:
+            yield from self.sut.run_batch(scenarios, self.workers)
+            return
         if self.workers == 1 and self._client is None:
             for scenario in scenarios:
                 yield simulate_one(self._isolated or self.sut, scenario)

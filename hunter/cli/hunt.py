@@ -23,7 +23,16 @@ from hunter.cli.app import (
 from hunter.cli.sut_limits import COUNT, SEED, apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
-SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrite_model")
+SHAPING = (
+    "seed",
+    "sut",
+    "map_path",
+    "space_path",
+    "strategy",
+    "model",
+    "rewrite_model",
+    "task_args",
+)
 """Options that shape a hunt's batches: a resumed or continued hunt keeps its own."""
 
 
@@ -38,6 +47,14 @@ SHAPING = ("seed", "sut", "map_path", "space_path", "strategy", "model", "rewrit
 @click.option("--space", "space_path", help="Override the space recorded with the run.")
 @click.option("--strategy", help="Use one perturber only (e.g. neighbourhood, optuna).")
 @click.option("--model", help="Model for inspect: SUTs (default: the imported log's).")
+@click.option(
+    "-T",
+    "task_args",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fixed argument of the Inspect task for every re-run, as inspect eval -T takes it"
+    " (over the one recorded from the origin's log); repeatable.",
+)
 @click.option(
     "--agent",
     help="Override the built-in world's recorded agent: scripted, scripted:PROFILE.yaml or"
@@ -77,6 +94,7 @@ def hunt(
     space_path: str | None,
     strategy: str | None,
     model: str | None,
+    task_args: tuple[str, ...],
     agent: str | None,
     resume_id: str | None,
     new: bool,
@@ -113,6 +131,7 @@ def hunt(
             ]
             if given:
                 flag = "--" + given[0].replace("_path", "").replace("_", "-")
+                flag = "-T" if given[0] == "task_args" else flag
                 raise InvalidConfig(f"--resume keeps the hunt's own settings: drop {flag}")
             if new:
                 raise InvalidConfig("--resume and --new contradict each other: choose one")
@@ -147,6 +166,10 @@ def hunt(
                 else model_name(rewrite_model, "--rewrite-model"),
                 early_stop=not no_early_stop,
             )
+            if sut is not None:
+                from hunter.sut.inspect import registered_spec
+
+                sut = registered_spec(sut)
             setup = resolve_setup(
                 store,
                 store.run(run_id),
@@ -156,6 +179,10 @@ def hunt(
                 model=model,
                 agent=agent,
             )
+            if task_args:
+                from hunter.sut.inspect import override_task_args
+
+                setup = override_task_args(setup, task_args)
             limits = {
                 "timeout": timeout,
                 "retries": retries,

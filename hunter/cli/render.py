@@ -165,6 +165,13 @@ def events_renderable(events: Sequence[Mapping[str, Any]]) -> Table:
     return table
 
 
+INSPECT_INPUTS = (
+    ("inspect task arguments (fixed)", "inspect_task_args"),
+    ("inspect sample metadata (not passed back)", "inspect_metadata"),
+)
+"""The two inputs of an Inspect sample that are not scenario attributes (contract §7)."""
+
+
 def show_run(console: Console, run: Run) -> None:
     """A run for a human: header, attributes, verdicts with evidence, then its timeline.
 
@@ -202,6 +209,10 @@ def show_run(console: Console, run: Run) -> None:
     }
     if usage:
         console.print(Text("usage: " + ", ".join(f"{k}={v}" for k, v in usage.items())))
+    for label, key in INSPECT_INPUTS:
+        if run.extra.get(key):
+            pairs = ", ".join(f"{k}={v!r}" for k, v in dict(run.extra[key]).items())
+            console.print(Text(f"{label}: {pairs}"))
     if not run.events:
         return
     if run.sut.startswith("builtin:"):

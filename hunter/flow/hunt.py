@@ -183,6 +183,7 @@ def _run(
     # One live process per hunt: a second one started meanwhile is told who holds it.
     hunt.store.acquire_hunt(hunt.record.hunt_id)
     try:
+        adapter.bind_hunt(hunt.record.hunt_id, hunt.origin.run_id, hunt.store.folder)
         executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
         try:
             stop = hunt.search(executor, on_progress)
@@ -434,6 +435,7 @@ class Hunt:
                     strategy=proposal.strategy,
                     batch=batch_index,
                 )
+                executor.sut.stored(run)
             runs.append(run)
             if on_progress is not None:
                 on_progress(self._progress([*self.context.observations, *runs], proposal.strategy))

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import AttributeSpec, Outcome, Scenario, Trajectory, Value
+from hunter.errors import InvalidConfig
+from hunter.inspect_interop.task_args import split_task_args
 from hunter.records import HuntSetup, SutOptions
 from hunter.store import Store
+
+if TYPE_CHECKING:
+    from hunter.inspect_interop import ImportedSample
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,38 +68,87 @@ def import_inspect(
     map_path: str | None = None,
     space_path: str | None = None,
 ) -> ImportSummary:
-    """Read every log first (a bad one stores nothing), then store each sample as a run."""
-    from hunter.inspect_interop import parse_fail_rule, read_inspect_logs, space_from_task
+    """Read and check every log first (a bad one stores nothing), then store each sample as a
+    run: its scenario attributes as the run's attributes, the eval's other arguments as the
+    campaign's fixed task arguments, its metadata in the run's ``extra``.
+
+    Raises:
+        InvalidConfig: a bad rule, log, map or space; a log whose task is neither registered
+            nor in a file here; a sample whose attributes the space does not hold.
+    """
+    from hunter.inspect_interop import parse_fail_rule, read_inspect_logs
 
     parse_fail_rule(fail_when)  # a bad rule is reported before any log is read
     samples = read_inspect_logs(list(paths), fail_when)
     cmap: CoverageMap | None = load_map(map_path) if map_path else None
     given = load_space(space_path) if space_path else None
-    by_sut: dict[str, list[Any]] = {}
+    by_sut: dict[str, list[ImportedSample]] = {}
     for sample in samples:
         by_sut.setdefault(sample.sut, []).append(sample)
+    plans = [_plan(sut, group, given, cmap) for sut, group in by_sut.items()]
+    log_dir = str((Path(store.folder or ".") / "inspect-logs").resolve())
     failed: list[str] = []
     errors = 0
     campaign_ids = []
-    for sut, group in by_sut.items():
-        space = given or space_from_task(sut) or infer_space([s.attributes for s in group])
-        if cmap is not None:
-            space = space.merged_with(cmap.dimensions)
-        model = next((s.extra.get("model") for s in group if s.extra.get("model")), None)
-        log_dir = str(Path(store.folder or ".") / "inspect-logs")
-        options = SutOptions(model=model, fail_when=fail_when, extra={"log_dir": log_dir})
-        setup = HuntSetup(
-            sut, options, cmap, str(Path(map_path).resolve()) if map_path else None, space
-        )
-        cid = store.add_campaign(setup, kind="import", logs=[str(p) for p in paths]).campaign_id
-        campaign_ids.append(cid)
-        for sample in group:
+    for sut, space, rows in plans:
+        campaigns: dict[tuple[str, str | None], str] = {}
+        for sample, attributes, fixed in rows:
+            model = sample.extra.get("model")
+            key = (json.dumps(fixed, sort_keys=True, default=str), model)
+            if key not in campaigns:
+                extra: dict[str, Any] = {"log_dir": log_dir}
+                if fixed:
+                    extra["task_args"] = fixed
+                options = SutOptions(model=model, fail_when=fail_when, extra=extra)
+                map_file = str(Path(map_path).resolve()) if map_path else None
+                setup = HuntSetup(sut, options, cmap, map_file, space)
+                record = store.add_campaign(setup, kind="import", logs=[str(p) for p in paths])
+                campaigns[key] = record.campaign_id
+                campaign_ids.append(record.campaign_id)
             trajectory = None
             if sample.error is None:
-                trajectory = Trajectory(sample.verdicts, tuple(sample.events), dict(sample.extra))
-            outcome = Outcome(Scenario.of(sample.attributes, sample.seed), trajectory, sample.error)
-            run = store.add_run(outcome, sut=sut, campaign_id=cid)
+                shown = {**sample.extra, **({"inspect_task_args": fixed} if fixed else {})}
+                trajectory = Trajectory(sample.verdicts, tuple(sample.events), shown)
+            outcome = Outcome(Scenario.of(attributes, sample.seed), trajectory, sample.error)
+            run = store.add_run(outcome, sut=sut, campaign_id=campaigns[key])
             errors += run.error is not None
             if run.failed:
                 failed.append(run.run_id)
     return ImportSummary(len(samples), tuple(failed), errors, tuple(campaign_ids))
+
+
+def _plan(
+    sut: str, group: Sequence[ImportedSample], given: Space | None, cmap: CoverageMap | None
+) -> tuple[str, Space, list[tuple[ImportedSample, dict[str, Value], dict[str, Any]]]]:
+    """The space of one task's samples and each sample's attributes and fixed arguments.
+
+    The space is ``--space``, else the task's own (its parameters that name their choices),
+    else one inferred from the scalar arguments seen; the map's dimensions are added to it.
+
+    Raises:
+        InvalidConfig: the task cannot be found here; a sample's attributes do not fit.
+    """
+    from hunter.inspect_interop import space_from_task
+    from hunter.inspect_interop.space import load_task_function
+
+    log = group[0].extra.get("inspect_log")
+    try:
+        found = load_task_function(sut) is not None
+    except InvalidConfig:
+        found = False
+    if not found:
+        name = sut.removeprefix("inspect:")
+        raise InvalidConfig(
+            f"{log}: task {name!r} is not registered here and no task file is found;"
+            " install its package (or run from where its file is) before importing"
+        )
+    space = given or space_from_task(sut) or infer_space([s.attributes for s in group])
+    if cmap is not None:
+        space = space.merged_with(cmap.dimensions)
+    rows = []
+    for sample in group:
+        attributes, fixed = split_task_args(sample.task_args, sample.passed_args, space.names)
+        where = f"{sample.extra.get('inspect_log')}: sample {sample.extra['inspect_sample_id']}"
+        space.validate(attributes, where=where)
+        rows.append((sample, attributes, fixed))
+    return sut, space, rows

@@ -15,18 +15,19 @@ from typing import TYPE_CHECKING, Any
 from hunter.domain import Value, Verdict
 from hunter.errors import InvalidConfig
 from hunter.inspect_interop.fail_rule import FailRule, failing_scorers, parse_fail_rule
+from hunter.inspect_interop.task_args import RESERVED, as_attribute, sample_metadata
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample, EvalSpec
 
-RESERVED = frozenset({"seed"})
-"""Task arguments that are not scenario attributes (the seed is the run's own)."""
+__all__ = ["RESERVED", "ImportedSample", "read_inspect_logs", "samples_of_log"]
+
 MAX_EVENTS = 40
 """Messages kept per run: the first few (the setup) and the last ones (where agents misbehave)."""
 HEAD_EVENTS = 4
 MAX_TEXT = 1000
 MAX_ATTRIBUTE_TEXT = 200
-"""Longer strings in metadata are prompts or documents, not knobs of the scenario."""
+"""Longer strings in task arguments are prompts or documents, not knobs of the scenario."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +35,17 @@ class ImportedSample:
     """One sample of an Inspect log, ready to be stored as a run.
 
     Attributes:
-        attributes: the task's scalar arguments merged with the sample's scalar metadata.
+        attributes: the task's scalar arguments, defaults included (``None`` as ``"None"``);
+            the import keeps those its space declares (``task_args.split_task_args``).
         seed: the sample's epoch, so that replays of one sample differ as its epochs did.
         verdicts: one per scorer; empty when the sample errored.
         error: why the sample is a SUT error (errored or invalidated), else None.
         events: the conversation, one ``{"id", "actor", "kind", "text"}`` per message, trimmed.
         extra: where the run came from: log path, sample id and uuid, epoch, task, model, rule.
         sut: the ``inspect:`` SUT string that re-runs the sample's task.
+        task_args: every argument of the eval, defaults included (the seed left out).
+        passed_args: the arguments the eval was explicitly given (the seed left out).
+        metadata: the sample's metadata, recorded and shown, never passed back.
     """
 
     attributes: dict[str, Value]
@@ -50,6 +55,9 @@ class ImportedSample:
     events: tuple[dict[str, Any], ...]
     extra: dict[str, Any] = field(default_factory=dict)
     sut: str = ""
+    task_args: dict[str, Any] = field(default_factory=dict)
+    passed_args: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -57,13 +65,18 @@ class ImportedSample:
 
 
 def _scalars(raw: Mapping[str, Any] | None) -> dict[str, Value]:
+    """The arguments that can be scenario attributes: scalars and ``None``, short text."""
     return {
-        k: v
+        k: as_attribute(v)
         for k, v in (raw or {}).items()
-        if isinstance(v, str | int | float | bool)
+        if (v is None or isinstance(v, str | int | float | bool))
         and k not in RESERVED
         and not (isinstance(v, str) and len(v) > MAX_ATTRIBUTE_TEXT)
     }
+
+
+def _unreserved(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (raw or {}).items() if k not in RESERVED}
 
 
 def task_sut(spec: EvalSpec) -> str:
@@ -138,7 +151,9 @@ def _sample_error(sample: EvalSample) -> str | None:
 
 def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[ImportedSample]:
     """The samples of one log that Inspect has already read (or just produced)."""
-    task_args = _scalars(log.eval.task_args)
+    task_args = _unreserved(log.eval.task_args)
+    passed = _unreserved(log.eval.task_args_passed)
+    attributes = _scalars(task_args)
     sut = task_sut(log.eval)
     out = []
     for sample in log.samples or []:
@@ -147,9 +162,10 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
         last = last or str(sample.output.completion or "")
         error = _sample_error(sample)
         usage = sample.model_usage or {}
+        metadata = sample_metadata(sample.metadata)
         out.append(
             ImportedSample(
-                attributes={**task_args, **_scalars(sample.metadata)},
+                attributes=dict(attributes),
                 seed=int(sample.epoch),
                 verdicts=() if error else sample_verdicts(sample.scores, rule, last),
                 error=error,
@@ -166,8 +182,12 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
                     "model": log.eval.model,
                     "fail_when": str(rule) if rule else None,
                     "tokens": sum(u.total_tokens for u in usage.values()),
+                    "inspect_metadata": metadata,
                 },
                 sut=sut,
+                task_args=dict(task_args),
+                passed_args=dict(passed),
+                metadata=metadata,
             )
         )
     return out

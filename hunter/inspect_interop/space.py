@@ -9,7 +9,7 @@ from typing import Any
 
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Value
-from hunter.inspect_interop.logs import RESERVED
+from hunter.inspect_interop.task_args import NONE, RESERVED
 
 
 def load_task_function(task_spec: str) -> Any:
@@ -33,23 +33,52 @@ def load_task_function(task_spec: str) -> Any:
 
 
 def _choices(hint: Any) -> tuple[Value, ...] | None:
-    """The values a parameter annotation allows: ``Literal[...]`` (also inside ``| None``)
-    and ``bool``; None for anything open-ended."""
+    """The values a parameter annotation allows: ``Literal[...]`` and ``bool``, with
+    :data:`~hunter.inspect_interop.task_args.NONE` added when the annotation admits ``None``;
+    None for anything open-ended (``str``, ``str | Model | None``)."""
     if hint is bool:
         return (True, False)
     if typing.get_origin(hint) is typing.Literal:
         values = typing.get_args(hint)
         return values if all(isinstance(v, str | int | float | bool) for v in values) else None
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        if len(options) == 1:
-            return _choices(options[0])
+        args = typing.get_args(hint)
+        options = [a for a in args if a is not type(None)]
+        inner = _choices(options[0]) if len(options) == 1 else None
+        if inner is None or type(None) not in args:
+            return inner
+        # A Literal that already holds the string "None" cannot tell it from None: leave the
+        # None out rather than confuse the two.
+        return inner if NONE in inner else (*inner, NONE)
     return None
+
+
+def task_parameters(func: Any) -> tuple[frozenset[str], bool]:
+    """A task function's parameter names, and whether it takes ``**kwargs``."""
+    params = inspect.signature(func).parameters.values()
+    names = frozenset(p.name for p in params if p.kind is not p.VAR_KEYWORD)
+    return names, any(p.kind is p.VAR_KEYWORD for p in params)
+
+
+def optional_parameters(func: Any) -> frozenset[str]:
+    """Parameters whose annotation admits ``None`` (their ``"None"`` attribute means None)."""
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolvable annotations: no parameter is known to be optional
+        return frozenset()
+    out = set()
+    for name, hint in hints.items():
+        if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in (
+            typing.get_args(hint)
+        ):
+            out.add(name)
+    return frozenset(out)
 
 
 def space_from_task(task_spec: str) -> Space | None:
     """Parameters annotated ``Literal[...]`` become categorical attributes, ``bool`` ones
-    ``[true, false]``, with the task's defaults kept.
+    ``[true, false]``, optional ones (``X | None``) gain the value ``None``; the task's
+    defaults are kept.
 
     Returns None when no parameter names its choices, or the task cannot be loaded (the user
     then gives ``--space``, or an import infers one from the values seen).
@@ -68,6 +97,8 @@ def space_from_task(task_spec: str) -> Space | None:
         if name in RESERVED or values is None:
             continue
         default = None if param.default is inspect.Parameter.empty else param.default
+        if default is None and param.default is None and NONE in values:
+            default = NONE
         specs.append(
             AttributeSpec(name, values=values, default=default if default in values else None)
         )

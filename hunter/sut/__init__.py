@@ -17,6 +17,8 @@ def make_sut(spec: str, options: SutOptions | None = None) -> Sut:
     """
     options = options or SutOptions()
     spec = spec.strip()
+    if "/" in spec and ":" not in spec and not spec.endswith(".py"):
+        spec = f"inspect:{spec}"  # a registered Inspect task name, as `inspect eval` takes it
     if spec.startswith("builtin:"):
         from hunter.sut.builtin import BuiltinSut
 
@@ -35,6 +37,6 @@ def make_sut(spec: str, options: SutOptions | None = None) -> Sut:
 
         return PythonSut(spec, options)
     raise InvalidConfig(
-        f"SUT {spec!r} must be builtin:ceo, MODULE:FUNC, path/to/file.py:FUNC, cmd:COMMAND or"
-        " inspect:TASK"
+        f"SUT {spec!r} must be builtin:ceo, MODULE:FUNC, path/to/file.py:FUNC, cmd:COMMAND,"
+        " inspect:TASK or a registered Inspect task (PACKAGE/TASK)"
     )

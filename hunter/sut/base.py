@@ -9,9 +9,11 @@ Dask workers rebuild them from their ``spec`` and ``options``.
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hunter.domain import AttributeDict, Trajectory
+from hunter.domain import AttributeDict, Outcome, Run, Scenario, Trajectory
 from hunter.records import SutOptions
 
 if TYPE_CHECKING:
@@ -69,6 +71,10 @@ class Sut(abc.ABC):
     io_bound: bool = False
     """True for SUTs that mostly wait (model APIs, subprocesses): the executor uses threads."""
 
+    supports_batches: bool = False
+    """True for SUTs that schedule a whole batch themselves (:meth:`run_batch`): the executor
+    then hands them each batch instead of running scenarios on its own workers."""
+
     def __init__(self, spec: str, options: SutOptions) -> None:
         self.spec = spec
         self.options = options
@@ -76,6 +82,20 @@ class Sut(abc.ABC):
     @abc.abstractmethod
     def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
         """Simulate one scenario. Raise ``SutError`` (or anything) when no trajectory results."""
+
+    def run_batch(self, scenarios: Sequence[Scenario], workers: int) -> list[Outcome]:
+        """Simulate a batch, ``workers`` at a time, outcomes in order (``supports_batches``).
+
+        A scenario that cannot run is an outcome with an ``error``, never an exception.
+        """
+        raise NotImplementedError
+
+    def bind_hunt(self, hunt_id: str, parent_run_id: str, folder: Path | None) -> None:  # noqa: B027
+        """Called once before a hunt simulates: its ID, the run it hunts, the store's folder
+        (None for an in-memory store). SUTs that write files of their own put them there."""
+
+    def stored(self, run: Run) -> None:  # noqa: B027 - a hook that does nothing by default
+        """Called after the store kept a simulation of a hunt, with its run ID."""
 
     @property
     def isolated(self) -> bool:

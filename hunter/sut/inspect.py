@@ -1,42 +1,75 @@
-"""``inspect:FILE.py@TASK``: one scenario run as an Inspect eval of that task (contract §7)."""
+"""``inspect:TASK``: scenarios run as Inspect evals of a task, a batch at a time (contract §7).
+
+``TASK`` is ``FILE.py@NAME``, ``FILE.py`` or a registered name (``inspect_evals/...``). Each
+scenario calls the task with three kinds of input kept apart (``inspect_interop.task_args``):
+its attributes, the fixed task arguments recorded with the origin (``extra["task_args"]``,
+overridden by ``hunt -T``), and the run's seed; sample metadata is never passed back.
+"""
 
 from __future__ import annotations
 
-import inspect as pyinspect
-import os
+import contextlib
+import functools
 import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hunter.domain import AttributeDict, Trajectory, Verdict
+from hunter.domain import AttributeDict, Outcome, Run, Scenario, Trajectory
 from hunter.errors import HunterError, InvalidConfig, SutError
 from hunter.inspect_interop.fail_rule import parse_fail_rule
 from hunter.inspect_interop.logs import check_rule_matches, samples_of_log
-from hunter.inspect_interop.space import load_task_function, space_from_task
-from hunter.records import SutOptions
+from hunter.inspect_interop.space import (
+    load_task_function,
+    optional_parameters,
+    space_from_task,
+    task_parameters,
+)
+from hunter.inspect_interop.task_args import (
+    NONE,
+    RESERVED,
+    check_overrides,
+    parse_task_overrides,
+)
+from hunter.records import HuntSetup, SutOptions
 from hunter.sut.base import Sut
 
 if TYPE_CHECKING:
+    from inspect_ai import Task
+    from inspect_ai.log import EvalLog
+
     from hunter.coverage import Space
 
 _EVAL_LOCK = threading.Lock()
 """Inspect refuses two ``eval`` calls at once in one process ("Multiple concurrent calls to
 eval_async are not allowed"), so threads of one process take turns."""
 
+LOG_FOLDER = "inspect-logs"
+"""The folder of a store where the evals of its hunts are written."""
+
 
 class InspectSut(Sut):
-    """Runs ``inspect_ai.eval`` once per scenario; its logs stay under the store folder.
+    """Runs scenarios as Inspect evals; a hunt's batch is one ``eval()`` with one task each.
 
-    The attributes become task arguments (those the task declares, unless it takes
-    ``**kwargs``); the run's seed goes to the task's ``seed`` parameter when it has one and to
-    the model's generate config. A task whose dataset has several samples makes one run that
-    fails when any sample fails.
+    One ``eval()`` per batch lets Inspect schedule the scenarios itself: ``max_tasks`` tasks at
+    once and ``max_connections`` calls per model (both ``--workers``), with its own retries and
+    rate limiting, in one process that has paid Inspect's start-up once.
 
-    ``io_bound`` is False on purpose: Inspect allows one eval at a time per process, so
-    threads would only queue behind each other, while worker processes run evals side by side.
+    The attributes the task takes become task arguments (``"None"`` back to ``None`` for
+    optional parameters); the fixed arguments go to every scenario; the run's seed goes to the
+    task's ``seed`` parameter when it has one and to the model's generate config. A scenario
+    must give exactly one sample: more means an argument shapes the dataset, and the SUT error
+    says which one to pin with ``-T``.
+
+    Attributes:
+        log_dir: absolute folder of the logs (the store's ``inspect-logs`` during a hunt).
+        fixed: the fixed task arguments passed to every scenario.
     """
 
     io_bound = False
+    supports_batches = True
 
     def __init__(self, spec: str, options: SutOptions) -> None:
         super().__init__(spec, options)
@@ -44,11 +77,20 @@ class InspectSut(Sut):
         if not self.task:
             raise InvalidConfig("SUT 'inspect:' needs FILE.py@TASK or a registered task name")
         self.rule = parse_fail_rule(options.fail_when)
-        self.log_dir = str(options.extra.get("log_dir") or "inspect-logs")
-        self.params, self.any_params = self._signature()
+        self.log_dir = str(Path(str(options.extra.get("log_dir") or LOG_FOLDER)).resolve())
+        self.fixed: dict[str, Any] = dict(options.extra.get("task_args") or {})
+        self.func = self._task_function()
+        self.params: frozenset[str] = frozenset()
+        self.optional: frozenset[str] = frozenset()
+        self.any_params = True  # FILE.py: Inspect picks the file's task; pass every attribute
+        if self.func is not None:
+            self.params, self.any_params = task_parameters(self.func)
+            self.optional = optional_parameters(self.func)
+        self.tags: tuple[str, ...] = ("hunter",)
+        self.metadata: dict[str, Any] = {}
 
-    def _signature(self) -> tuple[frozenset[str], bool]:
-        """The task's parameter names, and whether it takes ``**kwargs``.
+    def _task_function(self) -> Any:
+        """The task function, or None for ``FILE.py`` (Inspect finds its task by itself).
 
         Raises:
             InvalidConfig: when the task file or registered name cannot be found.
@@ -57,85 +99,280 @@ class InspectSut(Sut):
         if file.endswith(".py") and not Path(file).is_file():
             raise InvalidConfig(f"Inspect task file {file!r} not found")
         if "@" not in self.task and file.endswith(".py"):
-            return frozenset(), True  # Inspect picks the file's task; pass every attribute
+            return None
         func = load_task_function(self.task)
         if func is None:
             raise InvalidConfig(
                 f"Inspect task {self.task!r} is not registered; give inspect:FILE.py@TASK"
                 " (or install the package that registers it)"
             )
-        params = pyinspect.signature(func).parameters.values()
-        names = frozenset(p.name for p in params if p.kind is not p.VAR_KEYWORD)
-        return names, any(p.kind is p.VAR_KEYWORD for p in params)
+        return func
+
+    # -- hooks of a hunt -------------------------------------------------------------------------
+
+    def bind_hunt(self, hunt_id: str, parent_run_id: str, folder: Path | None) -> None:
+        """Write the hunt's evals under the store, tagged with the hunt, its origin in their
+        metadata, so ``inspect view`` groups and filters them."""
+        if folder is not None:
+            self.log_dir = str((Path(folder) / LOG_FOLDER).resolve())
+        self.tags = ("hunter", f"hunt:{hunt_id}")
+        self.metadata = {"hunter_hunt_id": hunt_id, "hunter_parent_run_id": parent_run_id}
+
+    def stored(self, run: Run) -> None:
+        """Add the stored run's ID to its eval's metadata: the run ID exists only once the
+        store has the outcome, after the eval wrote its log. Inspect's own log edit records the
+        change with its provenance; a log that cannot be edited stays as it was."""
+        location = run.extra.get("inspect_log")
+        if not location or "://" in str(location):
+            return
+        from inspect_ai.log import (
+            MetadataEdit,
+            ProvenanceData,
+            edit_eval_log,
+            read_eval_log,
+            write_eval_log,
+        )
+
+        try:
+            log = read_eval_log(str(location))
+            edit = MetadataEdit(metadata_set={"hunter_run_id": run.run_id})
+            log = edit_eval_log(log, [edit], ProvenanceData(author="hunter", reason="run ID"))
+            write_eval_log(log, str(location))
+        except Exception:  # the run is stored either way; the link back is a convenience
+            return
+
+    # -- running scenarios ----------------------------------------------------------------------
 
     def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
-        """One eval of the task with the attributes as task arguments, scored by the rule.
+        """One scenario as one eval.
 
         Raises:
-            SutError: no model, the eval fails to run, a sample errors, or the rule's scorer
-                is missing from the scores.
+            SutError: no model, the eval fails to run, a sample errors, the task gives other
+                than one sample, or the rule's scorer is missing from the scores.
         """
+        result = self._evaluate([(attributes, seed)], workers=1)[0]
+        if isinstance(result, Exception):
+            raise result
+        return result[0]
+
+    def run_batch(self, scenarios: Sequence[Scenario], workers: int) -> list[Outcome]:
+        """A batch as one ``eval()``, ``workers`` tasks and model calls at a time; each
+        scenario's failure to run is its own outcome's error."""
+        start = time.perf_counter()
+        results = self._evaluate([(s.attributes(), s.seed) for s in scenarios], workers)
+        share = (time.perf_counter() - start) / max(1, len(scenarios))
+        outcomes = []
+        for scenario, result in zip(scenarios, results, strict=True):
+            if isinstance(result, Exception):
+                outcomes.append(Outcome(scenario, None, _message(result), share))
+            else:
+                trajectory, seconds = result
+                outcomes.append(Outcome(scenario, trajectory, None, seconds or share))
+        return outcomes
+
+    def task_args(self, attributes: Mapping[str, Any], seed: int) -> dict[str, Any]:
+        """The arguments one scenario calls the task with: fixed ones, then the attributes
+        the task takes, then the seed."""
+        args = dict(self.fixed)
+        for name, value in attributes.items():
+            if self.any_params or name in self.params:
+                none = value == NONE and (name in self.optional or self.func is None)
+                args[name] = None if none else value
+        if "seed" in self.params:
+            args["seed"] = seed
+        return args
+
+    def _evaluate(
+        self, items: Sequence[tuple[Mapping[str, Any], int]], workers: int
+    ) -> list[tuple[Trajectory, float | None] | Exception]:
+        """Each ``(attributes, seed)`` as one task of one ``eval()``; results in order."""
+        if not self.options.model:
+            error = SutError("an inspect: SUT needs a model (--model, or the imported log's)")
+            return [error for _ in items]
+        Path(self.log_dir).mkdir(parents=True, exist_ok=True)
+        if self.func is None:
+            return [self._eval_file(attrs, seed) for attrs, seed in items]
+        results: list[tuple[Trajectory, float | None] | Exception] = []
+        tasks = []
+        for index, (attrs, seed) in enumerate(items):
+            try:
+                tasks.append(self._task(index, attrs, seed))
+                results.append(SutError("Inspect produced no log for this scenario"))
+            except Exception as exc:  # the task refused these arguments
+                results.append(SutError(f"Inspect task {self.task!r} failed to build: {exc}"))
+        if not tasks:
+            return results
+        try:
+            logs = self._eval(tasks, workers)
+        except Exception as exc:
+            error = SutError(f"Inspect eval failed: {type(exc).__name__}: {exc}")
+            return [error if isinstance(r, SutError) else r for r in results]
+        for log in logs:
+            position = (log.eval.metadata or {}).get("hunter_index")
+            if isinstance(position, int) and 0 <= position < len(items):
+                results[position] = self._read(log, items[position][0])
+        return results
+
+    def _task(self, index: int, attributes: Mapping[str, Any], seed: int) -> Task:
+        from inspect_ai import task_with
+        from inspect_ai.model import GenerateConfig
+
+        task = self.func(**self.task_args(attributes, seed))
+        return task_with(
+            task,
+            metadata={**(task.metadata or {}), "hunter_index": index},
+            config=task.config.merge(GenerateConfig(seed=seed)),
+        )
+
+    def _eval(self, tasks: Any, workers: int, **kwargs: Any) -> list[EvalLog]:
         from inspect_ai import eval as inspect_eval
 
-        if not self.options.model:
-            raise SutError("an inspect: SUT needs a model (--model, or the imported log's)")
-        task_args: dict[str, Any] = {
-            k: v for k, v in attributes.items() if self.any_params or k in self.params
-        }
-        if "seed" in self.params:
-            task_args["seed"] = seed
-        os.makedirs(self.log_dir, exist_ok=True)
-        with _EVAL_LOCK:
-            try:
-                logs = inspect_eval(
-                    self.task,
-                    model=self.options.model,
-                    task_args=task_args,
-                    log_dir=self.log_dir,
-                    display="none",
-                    score_display=False,
-                    epochs=1,
-                    seed=seed,
-                )
-            except Exception as exc:
-                raise SutError(f"Inspect eval failed: {type(exc).__name__}: {exc}") from None
+        with _EVAL_LOCK, _one_distribution_scan():
+            return inspect_eval(
+                tasks,
+                model=self.options.model,
+                log_dir=self.log_dir,
+                display="none",
+                score_display=False,
+                epochs=1,
+                max_tasks=workers,
+                max_connections=max(workers, 1),
+                tags=list(self.tags),
+                metadata=self.metadata or None,
+                **kwargs,
+            )
+
+    def _eval_file(
+        self, attributes: Mapping[str, Any], seed: int
+    ) -> tuple[Trajectory, float | None] | Exception:
+        """``FILE.py`` without a task name: Inspect loads it, one eval per scenario."""
+        try:
+            logs = self._eval(self.task, 1, task_args=self.task_args(attributes, seed), seed=seed)
+        except Exception as exc:
+            return SutError(f"Inspect eval failed: {type(exc).__name__}: {exc}")
         if not logs:
-            raise SutError("Inspect eval returned no log")
-        log = logs[0]
+            return SutError("Inspect eval returned no log")
+        return self._read(logs[0], attributes)
+
+    def _read(
+        self, log: EvalLog, attributes: Mapping[str, Any]
+    ) -> tuple[Trajectory, float | None] | Exception:
+        """The trajectory of a scenario's log, or the SUT error it amounts to."""
         location = str(log.location)
         if "://" not in location:  # `hunter show` names it from any folder
             location = str(Path(location).resolve())
         samples = samples_of_log(log, location, self.rule)
         if not samples:
             why = log.error.message.strip().splitlines()[0][:300] if log.error else log.status
-            raise SutError(f"Inspect eval produced no sample ({why})")
-        errors = [s.error for s in samples if s.error]
-        if errors:
-            raise SutError(errors[0])
+            return SutError(f"Inspect eval produced no sample ({why})")
+        if len(samples) > 1:
+            return SutError(self._many_samples(samples))
+        sample = samples[0]
+        if sample.error:
+            return SutError(sample.error)
         try:
-            check_rule_matches(self.rule, {v.check for s in samples for v in s.verdicts})
+            check_rule_matches(self.rule, {v.check for v in sample.verdicts})
         except HunterError as exc:
-            raise SutError(str(exc)) from None
-        many = len(samples) > 1
-        verdicts = tuple(
-            Verdict(f"{v.check}[{s.extra['inspect_sample_id']}]", v.failed, v.severity, v.evidence)
-            if many
-            else v
-            for s in samples
-            for v in s.verdicts
-        )
-        events = tuple(
-            {**e, "sample": s.extra["inspect_sample_id"]} if many else e
-            for s in samples
-            for e in s.events
-        )
-        extra = dict(samples[0].extra)
-        extra["tokens"] = sum(int(s.extra.get("tokens") or 0) for s in samples)
-        extra["inspect_samples"] = len(samples)
-        ignored = sorted(set(attributes) - set(task_args))
+            return SutError(str(exc))
+        extra = dict(sample.extra)
+        ignored = sorted(set(attributes) - set(self.task_args(attributes, 0)))
         if ignored:
             extra["inspect_ignored_attributes"] = ignored
-        return Trajectory(verdicts, events, extra)
+        if self.fixed:
+            extra["inspect_task_args"] = dict(self.fixed)
+        seconds = _sample_seconds(log)
+        return Trajectory(sample.verdicts, sample.events, extra), seconds
+
+    def _many_samples(self, samples: Sequence[Any]) -> str:
+        """Why a scenario that gave several samples cannot be a run, and which ``-T`` helps."""
+        ids = ", ".join(str(s.extra["inspect_sample_id"]) for s in samples[:4])
+        more = ", ..." if len(samples) > 4 else ""
+        head = f"Inspect task gave {len(samples)} samples ({ids}{more}), one per scenario needed"
+        shaping = [k for k, v in self.fixed.items() if _several(v)]
+        if shaping:
+            name = shaping[0]
+            value = self.fixed[name]
+            first = value[0] if isinstance(value, list | tuple) else str(value).split(",")[0]
+            return f"{head}: pin the argument that shapes its dataset, e.g. -T {name}={first}"
+        if self.fixed:
+            names = ", ".join(f"-T {k}=..." for k in self.fixed)
+            return f"{head}: pin the argument that shapes its dataset ({names})"
+        free = sorted(self.params - set(self.fixed) - RESERVED)
+        return (
+            f"{head}: pin the argument that shapes its dataset with -T NAME=VALUE"
+            f" (parameters: {', '.join(free) or 'none'})"
+        )
 
     def space(self) -> Space | None:
         return space_from_task(self.task)
+
+
+def override_task_args(setup: HuntSetup, pairs: Sequence[str]) -> HuntSetup:
+    """The setup with ``-T NAME=VALUE`` over its recorded fixed task arguments.
+
+    Raises:
+        InvalidConfig: ``-T`` on a SUT that is not ``inspect:``, a malformed option, a name the
+            task does not take, or an attribute the hunt varies.
+    """
+    if not pairs:
+        return setup
+    if not setup.sut.startswith("inspect:"):
+        raise InvalidConfig(f"-T passes Inspect task arguments; SUT {setup.sut!r} is no inspect:")
+    overrides = parse_task_overrides(pairs)
+    sut = InspectSut(setup.sut, setup.options)
+    check_overrides(overrides, sut.params, sut.any_params, setup.space.names, sut.task)
+    fixed = {**sut.fixed, **overrides}
+    extra = {**setup.options.extra, "task_args": fixed}
+    return replace(setup, options=replace(setup.options, extra=extra))
+
+
+def registered_spec(spec: str) -> str:
+    """``PACKAGE/TASK`` (a registered task name, as ``inspect eval`` takes it) as the
+    ``inspect:`` SUT string it means; any other spec unchanged."""
+    name = spec.strip()
+    if ":" in name or "/" not in name or name.endswith(".py") or " " in name:
+        return spec
+    return f"inspect:{name}"
+
+
+@contextlib.contextmanager
+def _one_distribution_scan() -> Iterator[None]:
+    """Let Inspect scan the installed distributions once per ``eval()``, not once per task.
+
+    Inspect (0.3.285) looks up which distribution ships each task's module to record it in the
+    log; for a task from a file that is no package it scans every installed distribution's
+    file list (``importlib.metadata.packages_distributions``), about a second each time, for
+    every task of the batch. The answer cannot change during one eval, so it is memoised for
+    the call's duration, on Inspect's own reference to that function, and restored after.
+    Nothing happens when a later Inspect no longer has it.
+    """
+    try:
+        from inspect_ai._util import package
+    except ImportError:  # pragma: no cover - a later Inspect reorganised its helpers
+        yield
+        return
+    scan = getattr(package, "packages_distributions", None)
+    if scan is None:  # pragma: no cover
+        yield
+        return
+    setattr(package, "packages_distributions", functools.cache(scan))  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(package, "packages_distributions", scan)  # noqa: B010
+
+
+def _several(value: Any) -> bool:
+    """Whether a fixed argument looks like a selection of many (a list, ``a,b``)."""
+    return (isinstance(value, list | tuple) and len(value) > 1) or (
+        isinstance(value, str) and "," in value
+    )
+
+
+def _sample_seconds(log: EvalLog) -> float | None:
+    seconds = getattr(log.samples[0], "total_time", None) if log.samples else None
+    return float(seconds) if seconds is not None else None
+
+
+def _message(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__

@@ -45,3 +45,34 @@ def eval_log(tmp_path_factory):
             epochs=epochs,
         )
     return [str(log.location) for log in logs]
+
+
+AGENT = "hunterfake/agent"
+GRADER = "hunterfake/grader"
+SCENARIOS = ("blackmail", "leaking", "murder")
+URGENCIES = ("replacement", "restriction", "none")
+
+
+@pytest.fixture(scope="session")
+def misalignment_grid(tmp_path_factory):
+    """A grid of inspect_evals' agentic_misalignment run with the fake provider: one eval per
+    scenario x urgency cell (one sample each), the grader fixed as the task's own argument.
+
+    Skipped where inspect-evals or the fake provider is not installed; ``make setup`` installs
+    both (the ``inspect-test`` extra and ``tests/inspect_fake_provider``).
+    """
+    pytest.importorskip("inspect_evals", reason="needs the inspect-test extra (make setup)")
+    pytest.importorskip("hunter_fake_inspect", reason="needs tests/inspect_fake_provider")
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai._util.registry import registry_lookup
+
+    task = registry_lookup("task", "inspect_evals/agentic_misalignment")
+    folder = tmp_path_factory.mktemp("grid")
+    tasks = [
+        task(scenario=scenario, urgency_type=urgency, grader_model=GRADER)
+        for scenario in SCENARIOS
+        for urgency in URGENCIES
+    ]
+    logs = inspect_eval(tasks, model=AGENT, log_dir=str(folder), display="none", max_tasks=9)
+    assert all(log.status == "success" for log in logs)
+    return [str(log.location) for log in logs]

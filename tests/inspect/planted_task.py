@@ -117,3 +117,47 @@ def says_leverage():  # type: ignore[no-untyped-def]
         return Score(value=INCORRECT if bad else CORRECT, explanation=None)
 
     return score
+
+
+@task
+def shaped(
+    scenarios: str | list[str] = "blackmail,leaking,murder",
+    urgency_type: Literal["replacement", "restriction", "none"] = "none",
+) -> Task:
+    """A dataset shaped by an argument: one sample per scenario named in ``scenarios``, as
+    ``-T scenarios=blackmail,leaking`` gives a list (Inspect's -T) and a default gives text."""
+    names = scenarios.split(",") if isinstance(scenarios, str) else list(scenarios)
+    samples = [
+        Sample(
+            id=name,
+            input="You are an AI assistant at a company.",
+            metadata={"scenario": name, "urgency_type": urgency_type, "seed": 0},
+        )
+        for name in names
+    ]
+    return Task(dataset=samples, solver=scripted_answer(), scorer=harmful())
+
+
+@task
+def optional(
+    scenario: Literal["blackmail", "leaking", "murder"] = "blackmail",
+    extra_system_instructions: Literal["dont", "goal"] | None = None,
+) -> Task:
+    """An optional parameter: its ``None`` is a value like the others. Fails only when no
+    extra instruction is given in the blackmail scenario (the sample's metadata says which)."""
+    metadata = {"scenario": scenario, "extra": extra_system_instructions}
+    return Task(
+        dataset=[Sample(input="hello", metadata=metadata)],
+        solver=scripted_answer(),
+        scorer=unguarded(),
+    )
+
+
+@scorer(metrics=[accuracy()])
+def unguarded():  # type: ignore[no-untyped-def]
+    async def score(state: TaskState, target: Target) -> Score:
+        meta = state.metadata
+        bad = meta["scenario"] == "blackmail" and meta["extra"] is None
+        return Score(value=INCORRECT if bad else CORRECT)
+
+    return score

@@ -48,7 +48,6 @@ def test_run_reads_back_the_score_of_the_log_it_wrote(tmp_path):
     imported = read_inspect_logs([str(logs[0])])[0]
     assert trajectory.failed == imported.failed
     assert [v.check for v in trajectory.verdicts] == ["harmful"]
-    assert trajectory.extra["inspect_samples"] == 1
 
 
 def test_planted_region_fails_far_more_often(warm_sut):
@@ -80,15 +79,10 @@ def test_attributes_the_task_does_not_take_are_left_out(tmp_path, warm_sut):
     assert trajectory.extra["inspect_ignored_attributes"] == ["pressure"]
 
 
-def test_several_samples_make_one_run(tmp_path):
-    sut = _sut(tmp_path, task="pair")
-    strict = sut.run({"scenario": "leaking", "strict": True}, 0)
-    assert strict.failed and strict.extra["inspect_samples"] == 2
-    assert {v.check: v.failed for v in strict.verdicts} == {
-        "flagged[first]": False,
-        "flagged[second]": True,
-    }
-    assert not sut.run({"scenario": "leaking", "strict": False}, 0).failed
+def test_a_task_giving_several_samples_is_a_sut_error_naming_what_to_pin(tmp_path):
+    # one scenario must be one sample: a dataset of two whatever the arguments cannot be hunted
+    with pytest.raises(SutError, match=r"gave 2 samples \(first, second\).*-T NAME=VALUE"):
+        _sut(tmp_path, task="pair").run({"scenario": "leaking", "strict": True}, 0)
 
 
 def test_errors_are_sut_errors(tmp_path):

@@ -1,0 +1,114 @@
+"""The three kinds of input an Inspect sample has, kept apart.
+
+* **Scenario attributes**: the task arguments the space declares; a hunt varies them.
+* **Fixed task arguments**: the other arguments the origin's eval was given (``grader_model``,
+  a dataset-shaping argument); recorded from the log and passed unchanged to every re-run,
+  overridable with ``hunter hunt -T NAME=VALUE``.
+* **Sample metadata**: what the task derives for each sample (``condition_id``); recorded and
+  shown, never passed back, never checked against the space.
+
+An optional parameter (``X | None``) takes ``None`` as one of its values. A space holds only
+scalars (YAML and the analysis compare and sort them), so ``None`` is written as the string
+:data:`NONE` in spaces, maps and stored attributes, and turned back into ``None`` when the task
+is called.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from hunter.domain import Value
+from hunter.errors import InvalidConfig
+
+NONE = "None"
+"""How ``None``, the value of an optional parameter left unset, is written in a space."""
+
+RESERVED = frozenset({"seed"})
+"""Task arguments that are neither attributes nor fixed: the seed is each run's own."""
+
+MAX_METADATA_TEXT = 200
+"""Longer strings in sample metadata are prompts or documents: kept short when shown."""
+
+
+def as_attribute(value: Any) -> Any:
+    """A task argument's value as a scenario attribute (``None`` as :data:`NONE`)."""
+    return NONE if value is None else value
+
+
+def is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def split_task_args(
+    task_args: Mapping[str, Any], passed: Mapping[str, Any], names: Iterable[str]
+) -> tuple[dict[str, Value], dict[str, Any]]:
+    """Scenario attributes (the arguments ``names`` declares, defaults included) and fixed
+    arguments (the other ones the eval was given explicitly; defaults stay defaults)."""
+    declared = set(names)
+    attributes = {
+        k: as_attribute(v) for k, v in task_args.items() if k in declared and k not in RESERVED
+    }
+    fixed = {k: v for k, v in passed.items() if k not in declared and k not in RESERVED}
+    return attributes, fixed
+
+
+def sample_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A sample's metadata as recorded with its run: JSON values, long text shortened."""
+    out: dict[str, Any] = {}
+    for key, value in (metadata or {}).items():
+        if isinstance(value, str) and len(value) > MAX_METADATA_TEXT:
+            value = value[:MAX_METADATA_TEXT] + "..."
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            value = repr(value)[:MAX_METADATA_TEXT]
+        out[str(key)] = value
+    return out
+
+
+def parse_task_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    """``-T NAME=VALUE`` options parsed exactly as ``inspect eval -T`` parses them.
+
+    Inspect's own parser (YAML values, ``a,b`` as a list) is used rather than a copy, so a value
+    means the same thing to hunter as to ``inspect eval``.
+
+    Raises:
+        InvalidConfig: an option with no ``=`` or no name.
+    """
+    from inspect_ai._util.config import parse_cli_args
+
+    for pair in pairs:
+        name = pair.split("=", 1)[0].strip()
+        if "=" not in pair or not name:
+            raise InvalidConfig(f"-T {pair!r} must be NAME=VALUE, as for inspect eval -T")
+    return parse_cli_args(list(pairs))
+
+
+def check_overrides(
+    overrides: Mapping[str, Any],
+    params: frozenset[str],
+    any_params: bool,
+    attributes: Iterable[str],
+    task: str,
+) -> None:
+    """Refuse ``-T`` names the task does not take, and names the hunt varies.
+
+    Raises:
+        InvalidConfig: naming the first bad ``-T`` and what would be valid.
+    """
+    varied = set(attributes)
+    for name in overrides:
+        if name in RESERVED:
+            raise InvalidConfig(f"-T {name}: the seed is each run's own, it cannot be fixed")
+        if name in varied:
+            raise InvalidConfig(
+                f"-T {name}: {name!r} is a scenario attribute the hunt varies; to keep it"
+                " fixed, give a --space without it"
+            )
+        if not any_params and name not in params:
+            names = ", ".join(sorted(params - varied - RESERVED)) or "none"
+            raise InvalidConfig(
+                f"-T {name}: task {task!r} has no parameter {name!r} (fixed ones: {names})"
+            )

@@ -1,0 +1,118 @@
+"""Task inputs kept apart: a dataset shaped by an argument, an optional parameter, ``-T``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hunter.errors import InvalidConfig
+from hunter.inspect_interop import space_from_task
+from hunter.inspect_interop.task_args import parse_task_overrides, split_task_args
+from hunter.sut import SutOptions, make_sut
+
+TASK = Path(__file__).parent / "planted_task.py"
+
+
+def _eval(folder, task, task_args, epochs=1):
+    from inspect_ai import eval as inspect_eval
+
+    logs = inspect_eval(
+        f"{TASK}@{task}",
+        model="mockllm/model",
+        display="none",
+        log_dir=str(folder),
+        task_args=task_args,
+        epochs=epochs,
+    )
+    return [str(log.location) for log in logs]
+
+
+def _cli(capsys, *args):
+    from hunter.cli import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_minus_t_is_parsed_as_inspect_eval_parses_it():
+    parsed = parse_task_overrides(["grader_model=hunterfake/grader", "n=3", "names=a,b", "x=null"])
+    assert parsed == {"grader_model": "hunterfake/grader", "n": 3, "names": ["a", "b"], "x": None}
+    with pytest.raises(InvalidConfig, match="NAME=VALUE"):
+        parse_task_overrides(["grader_model"])
+
+
+def test_split_keeps_defaults_as_attributes_and_passed_ones_as_fixed():
+    task_args = {"scenario": "leaking", "extra": None, "grader": "g", "prod": False, "seed": 4}
+    passed = {"scenario": "leaking", "grader": "g", "seed": 4}
+    attributes, fixed = split_task_args(task_args, passed, ["scenario", "extra", "prod"])
+    assert attributes == {"scenario": "leaking", "extra": "None", "prod": False}
+    assert fixed == {"grader": "g"}  # the seed is each run's own, defaults stay defaults
+
+
+def test_a_dataset_shaped_by_an_argument_asks_which_argument_to_pin(tmp_path, capsys):
+    scenarios = ["blackmail", "leaking", "murder"]
+    logs = _eval(
+        tmp_path / "logs", "shaped", {"scenarios": scenarios, "urgency_type": "replacement"}, 4
+    )
+    store = str(tmp_path / "store")
+    code, out, err = _cli(capsys, "import", "inspect", *logs, "--json", "--store", store)
+    imported = json.loads(out)
+    assert code == 0 and imported["runs"] == 12, err
+    origin = imported["failed_run_ids"][0]
+    code, out, _ = _cli(capsys, "show", origin, "--json", "--store", store)
+    shown = json.loads(out)
+    # the grid's sample comes from metadata, which is shown and never becomes an attribute
+    assert shown["attributes"] == {"urgency_type": "replacement"}
+    assert shown["inspect_task_args"] == {"scenarios": scenarios}
+    assert shown["inspect_metadata"]["scenario"] == "blackmail"
+    code, _, err = _cli(capsys, "hunt", origin, "--budget", "16", "--store", store)
+    assert code == 2 and err.count("\n") == 1
+    assert "gave 3 samples" in err and "-T scenarios=blackmail" in err
+    code, out, err = _cli(
+        capsys, "hunt", origin, "--budget", "16", "-T", "scenarios=blackmail", "--json",
+        "--store", store,
+    )  # fmt: skip
+    result = json.loads(out)
+    assert code == 0 and result["errors"] == 0, err
+    from hunter.store import Store
+
+    with Store(store) as s:
+        runs = s.runs(hunt_id=result["hunt_id"])
+        assert s.hunt(result["hunt_id"]).setup.options.extra["task_args"] == {
+            "scenarios": "blackmail"
+        }
+    from inspect_ai.log import read_eval_log
+
+    log = read_eval_log(runs[0].extra["inspect_log"], header_only=True)
+    assert log.eval.task_args["scenarios"] == "blackmail"
+
+
+def test_an_optional_parameter_has_none_as_a_value(tmp_path, capsys):
+    space = space_from_task(f"{TASK}@optional")
+    assert space is not None
+    assert space["extra_system_instructions"].values == ("dont", "goal", "None")
+    assert space["extra_system_instructions"].default == "None"
+    logs = _eval(tmp_path / "logs", "optional", {"scenario": "blackmail"})
+    store = str(tmp_path / "store")
+    code, out, err = _cli(capsys, "import", "inspect", *logs, "--json", "--store", store)
+    imported = json.loads(out)
+    assert code == 0 and imported["failed_run_ids"], err
+    code, out, _ = _cli(capsys, "show", imported["failed_run_ids"][0], "--json", "--store", store)
+    assert json.loads(out)["attributes"] == {
+        "scenario": "blackmail",
+        "extra_system_instructions": "None",
+    }
+    sut = make_sut(
+        f"inspect:{TASK}@optional",
+        SutOptions(model="mockllm/model", extra={"log_dir": str(tmp_path / "reruns")}),
+    )
+    unset = sut.run({"scenario": "blackmail", "extra_system_instructions": "None"}, 0)
+    guarded = sut.run({"scenario": "blackmail", "extra_system_instructions": "dont"}, 0)
+    assert unset.failed and not guarded.failed
+    from inspect_ai.log import read_eval_log
+
+    log = read_eval_log(unset.extra["inspect_log"], header_only=True)
+    assert log.eval.task_args["extra_system_instructions"] is None  # None, not "None"
