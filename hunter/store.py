@@ -52,6 +52,19 @@ LEASES_TABLE = """
 """
 """One row per hunt a live process is running. Created on open rather than as a numbered
 migration: it holds nothing to keep, so any store (of any schema version) gets it alike."""
+BATCHES_TABLE = """
+    CREATE TABLE IF NOT EXISTS hunt_batches (
+        hunt_id TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        simulations INTEGER NOT NULL,
+        background TEXT NOT NULL,
+        analysis TEXT,
+        PRIMARY KEY (hunt_id, batch)
+    )
+"""
+"""The analysis a hunt made after each batch, so that a resume restores it instead of
+analysing every stored batch again. A cache: created on open like the leases (a store without
+it, or without a batch's row, has that batch analysed again)."""
 
 # Numbered schema changes, applied in order and recorded in schema_version (sqlite-utils style).
 MIGRATIONS: tuple[str, ...] = (
@@ -186,6 +199,7 @@ class Store:
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._migrate()
                 self._db.execute(LEASES_TABLE)
+                self._db.execute(BATCHES_TABLE)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open run store {target}: {exc}") from None
 
@@ -535,6 +549,47 @@ class Store:
                 "UPDATE hunts SET status = 'done', result = ?, finished = ? WHERE hunt_id = ?",
                 (strict_json(result.to_json()), _now(), result.hunt_id),
             )
+
+    # -- batch analyses (a cache for resumes) ---------------------------------------------------
+
+    def add_batch_analysis(
+        self,
+        hunt_id: str,
+        batch: int,
+        simulations: int,
+        background: Mapping[str, Any],
+        analysis: Mapping[str, Any] | None,
+    ) -> None:
+        """Keep what the hunt concluded after ``batch`` (None: it made no full analysis)."""
+        if self.read_only:
+            return
+        self._check_lease(hunt_id)
+        with self.atomic():
+            self._db.execute(
+                "INSERT OR REPLACE INTO hunt_batches (hunt_id, batch, simulations, background,"
+                " analysis) VALUES (?, ?, ?, ?, ?)",
+                (
+                    hunt_id,
+                    batch,
+                    simulations,
+                    strict_json(background, sort_keys=True),
+                    None if analysis is None else strict_json(analysis),
+                ),
+            )
+
+    def batch_analyses(self, hunt_id: str) -> dict[int, tuple[int, str, dict[str, Any] | None]]:
+        """``batch -> (simulations, background JSON, analysis JSON or None)`` kept for a hunt."""
+        try:
+            rows = self._db.execute(
+                "SELECT batch, simulations, background, analysis FROM hunt_batches"
+                " WHERE hunt_id = ?",
+                (hunt_id,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only store from before the cache
+            return {}
+        return {
+            int(b): (int(n), str(bg), None if a is None else json.loads(a)) for b, n, bg, a in rows
+        }
 
     # -- one live process per hunt --------------------------------------------------------------
 

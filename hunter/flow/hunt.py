@@ -22,6 +22,7 @@ it is, and proposals go on from the next batch (see :meth:`Hunt.take_stored` for
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -234,6 +235,8 @@ class Hunt:
             background=self.background.rate,
             origin_checks=frozenset(origin.failed_checks),
         )
+        self._kept: dict[int, tuple[int, str, dict[str, Any] | None]] | None = None
+        """Analyses a previous session kept per batch (read on first use)."""
         self.history: list[tuple[int, HuntAnalysis]] = []
         """``(simulations, analysis)`` after each batch that was fully analysed."""
 
@@ -376,8 +379,15 @@ class Hunt:
             if not proposals:
                 return StopReason.EXHAUSTED
             runs = self.simulate(batch_index, proposals, executor, on_progress)
+            stored = all((batch_index, p.scenario.key()) in self.stored for p in proposals)
             with _one_blas_thread():
-                self.observe(runs, first_batch=batch_index == 0, watch=watch)
+                self.observe(
+                    runs,
+                    first_batch=batch_index == 0,
+                    watch=watch,
+                    batch=batch_index,
+                    stored=stored,
+                )
             batch_index += 1
             reason = self.stop_reason()
             if reason is not None:
@@ -402,7 +412,7 @@ class Hunt:
             if _batch_of(run) < first:
                 batches.setdefault(_batch_of(run), []).append(run)
         for index in sorted(batches):
-            self.observe(batches[index], first_batch=False, watch=watch)
+            self.observe(batches[index], first_batch=False, watch=watch, batch=index, stored=True)
         if on_progress is not None and self.context.observations:
             on_progress(self._progress(self.context.observations, "stored"))
         return first
@@ -441,7 +451,42 @@ class Hunt:
                 on_progress(self._progress([*self.context.observations, *runs], proposal.strategy))
         return runs
 
-    def observe(self, runs: Sequence[Run], *, first_batch: bool, watch: bool) -> None:
+    def _kept_analysis(
+        self, batch: int, observations: Sequence[Run], full: bool
+    ) -> tuple[bool, HuntAnalysis | None]:
+        """``(found, analysis)``: the full analysis kept for a stored batch, when this session
+        would make it alike (same runs, same background, full or not alike); it saves a
+        resume from analysing every stored batch again."""
+        if self._kept is None:
+            self._kept = self.store.batch_analyses(self.record.hunt_id)
+        kept = self._kept.get(batch)
+        if kept is None:
+            return False, None
+        simulations, background, analysis = kept
+        same = simulations == len(observations) and background == json.dumps(
+            self.background.to_json(), sort_keys=True
+        )
+        if not same or (analysis is not None) != full:
+            return False, None
+        if analysis is None:
+            return True, None
+        return True, HuntAnalysis.from_json(analysis, self.context.origin.attributes())
+
+    def _full(self, observations: Sequence[Run], watch: bool) -> bool:
+        # Without enough failures no mode can be bounded, and after the last batch ``finish``
+        # analyses anyway.
+        failures = sum(r.failed for r in observations)
+        return watch and failures >= MIN_MODE_FAILURES and self.settings.budget > len(observations)
+
+    def observe(
+        self,
+        runs: Sequence[Run],
+        *,
+        first_batch: bool,
+        watch: bool,
+        batch: int | None = None,
+        stored: bool = False,
+    ) -> None:
         """Add a batch's runs to the context, with what one analysis of them concludes
         (the full analysis too when ``watch``).
 
@@ -454,10 +499,10 @@ class Hunt:
                 f"every simulation of the first batch ({len(runs)}) was a SUT error, e.g.: {first}"
             )
         observations = self.context.observations + tuple(runs)
-        failures = sum(r.failed for r in observations)
-        # Without enough failures no mode can be bounded, and after the last batch ``finish``
-        # analyses anyway.
-        full = watch and failures >= MIN_MODE_FAILURES and self.settings.budget > len(observations)
+        full = self._full(observations, watch)
+        found, kept = (False, None)
+        if stored and batch is not None:  # a batch a previous session ran: its analysis kept?
+            found, kept = self._kept_analysis(batch, observations, full)
         now: BatchAnalysis = analyse_batch(
             self.origin,
             self.context.origin.attributes(),
@@ -466,10 +511,19 @@ class Hunt:
             self.setup.coverage_map,
             self.background,
             estimate=self.allocator.uses("region"),
-            full=full,
+            full=full and not found,
         )
-        if now.analysis is not None:
-            self.history.append((len(observations), now.analysis))
+        analysis = kept if found else now.analysis
+        if analysis is not None:
+            self.history.append((len(observations), analysis))
+        if batch is not None and not found:  # keep the analysis for a resume, once
+            self.store.add_batch_analysis(
+                self.record.hunt_id,
+                batch,
+                len(observations),
+                self.background.to_json(),
+                None if now.analysis is None else now.analysis.to_json(),
+            )
         self.context = replace(
             self.context,
             observations=observations,
