@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -96,7 +97,8 @@ def test_campaign_human_output(tmp_path, capsys, data_dir, planted_sut):
         str(tmp_path / "s"),
     )
     assert code == 0
-    assert "coverage %" in out and "failure %" in out and "campaign c1" in out
+    assert "cover %" in out and "fail %" in out and "campaign c1" in out
+    assert "hits count this campaign's 20 runs" in out
 
 
 def test_show_json_has_events(campaign, capsys):
@@ -205,13 +207,17 @@ def test_a_budget_capped_hunt_is_provisional_and_says_how_to_go_on(campaign, cap
     command = f"hunter hunt --resume h1 --budget 80 --store {store}"
     assert f"continue with: {command}" in lines
     assert any(line.startswith("  R1 ") and line.endswith(" (provisional)") for line in lines)
-    assert all(len(line) <= 80 for line in lines if not line.startswith("continue with"))
+    assert f"report: hunter report h1 --format html --store {store}" in lines
+    commands = ("continue with", "report:")  # printed whole, to paste back
+    assert all(len(line) <= 80 for line in lines if not line.startswith(commands))
     code, md, _ = run_cli(capsys, "report", "h1", "--store", store)
     assert code == 0
     assert "**Stopped: budget.** Budget of 40 spent before the region settled" in md
     assert "## R1 (provisional): " in md and "--resume h1 --budget 80" in md
-    code, html, _ = run_cli(capsys, "report", "h1", "--format", "html", "--store", store)
-    assert code == 0 and 'class="label provisional"' in html
+    code, printed, wrote = run_cli(capsys, "report", "h1", "--format", "html", "--store", store)
+    path = Path(store) / "reports" / "h1.html"  # html goes to a file, never the terminal
+    assert code == 0 and printed == "" and wrote.strip() == f"wrote {path}"
+    assert 'class="label provisional"' in path.read_text()
     # the printed command goes on, every stored simulation kept
     with Store(store) as s:
         before = [r.run_id for r in s.runs(hunt_id="h1")]
@@ -253,7 +259,8 @@ def test_a_settled_hunt_says_so(campaign, capsys):
         "  (the region held while the hunt doubled and every side was confirmed)"
     )
     assert "provisional" not in out and "continue with" not in out
-    assert all(len(line) <= 80 for line in lines)
+    # the report command is printed whole, to paste back
+    assert all(len(line) <= 80 for line in lines if not line.startswith("report: "))
     code, md, _ = run_cli(capsys, "report", "h1", "--store", store)
     assert code == 0
     assert "**Stopped: settled.** Settled after " in md and "provisional" not in md

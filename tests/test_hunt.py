@@ -153,19 +153,50 @@ def test_sut_errors_are_recorded_not_failures(planted_store, data_dir):
     assert errored and all(r.error and not r.failed for r in errored)
 
 
-def test_optuna_study_is_mirrored_to_a_journal(planted_store):
+def _journal_study(store, hunt_id, run_id):
     import optuna
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
 
+    path = store.folder / "optuna" / f"{hunt_id}.journal"
+    storage = JournalStorage(JournalFileBackend(str(path)))
+    return optuna.load_study(study_name=f"{hunt_id} of run {run_id}", storage=storage)
+
+
+def test_the_journal_for_optuna_dashboard_holds_every_run_and_its_failure(planted_store):
     store, run_id = planted_store
-    # The whole budget, so the schedule reaches its last stage, where optuna runs.
-    outcome = run_hunt(store, run_id, HuntSettings(budget=150, seed=1, early_stop=False))
-    path = store.folder / "optuna" / f"{outcome.hunt_id}.journal"
-    study = optuna.load_study(
-        study_name="hunt", storage=JournalStorage(JournalFileBackend(str(path)))
-    )
-    assert len(study.trials) > 0  # optuna-dashboard can open the hunt's study
+    # The hunt stops early (settled): the journal is written all the same.
+    outcome = run_hunt(store, run_id, HuntSettings(budget=200, seed=1))
+    assert outcome.result.stop_reason is StopReason.SETTLED
+    study = _journal_study(store, outcome.hunt_id, run_id)
+    trials = study.trials
+    assert study.user_attrs["objective"] == "failed (1) or passed (0)"
+    runs = {r.run_id: r for r in store.runs(hunt_id=outcome.hunt_id)}
+    assert len(trials) == 1 + len(runs) == 1 + outcome.result.simulations
+    assert trials[0].user_attrs["run_id"] == run_id
+    assert trials[0].user_attrs["strategy"] == "origin" and trials[0].value == 1.0
+    for trial in trials[1:]:
+        run = runs[trial.user_attrs["run_id"]]
+        assert trial.value == float(run.failed)  # the objective is the failure itself
+        assert trial.user_attrs["strategy"] == run.strategy
+        assert trial.user_attrs["failed_checks"] == list(run.failed_checks)
+        assert trial.params == run.attributes()
+    # The planted failure depends on temptation and oversight alone: fANOVA over these trials
+    # (the evaluator optuna-dashboard uses with optuna-fast-fanova) ranks them first.
+    import optuna
+
+    fanova = optuna.importance.FanovaImportanceEvaluator(seed=0)
+    ranked = list(optuna.importance.get_param_importances(study, evaluator=fanova))
+    assert set(ranked[:2]) == {"temptation", "oversight"}
+
+
+def test_a_continued_hunt_appends_its_new_runs_to_the_same_study(planted_store):
+    store, run_id = planted_store
+    capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
+    more = continue_hunt(store, capped.hunt_id, budget=80)
+    study = _journal_study(store, capped.hunt_id, run_id)
+    ids = [t.user_attrs["run_id"] for t in study.trials]
+    assert len(ids) == len(set(ids)) == 1 + more.result.simulations
 
 
 # -- the same hunt again, and continuing one -------------------------------------------------------

@@ -57,11 +57,14 @@ def cli(debug: bool) -> None:
 
 
 def progress(total: int, label: str, *, quiet: bool) -> Any:
-    """A live bar on stderr with failures and errors; nothing at all when quiet."""
-    from contextlib import contextmanager
+    """A live bar on stderr with failures, errors and the time left; nothing at all when quiet.
 
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    The first line (label, bar, count, failures, errors, elapsed, ETA) is kept short enough
+    for an 80-column terminal, the bar taking what is left; what a hunt is doing and its
+    current region go on a second line of their own, cut to the terminal's width, so a long
+    region can never push the bar and the count off the screen.
+    """
+    from contextlib import contextmanager
 
     @contextmanager
     def bar() -> Any:
@@ -77,36 +80,78 @@ def progress(total: int, label: str, *, quiet: bool) -> Any:
             yield Silent()
             return
         counts = {"failed": 0, "errors": 0}
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(label, total=total, status="")
+        with _live_bar() as live:
+            task = live.add_task(label, total=total, status="", detail="")
 
             class Tick:
                 def __call__(self, failed: bool, error: str | None) -> None:
                     counts["failed"] += bool(failed)
                     counts["errors"] += error is not None
-                    progress.update(
+                    live.update(
                         task,
                         advance=1,
                         status=f"{counts['failed']} failed, {counts['errors']} errors",
                     )
 
                 def hunt(self, p: Any) -> None:
-                    progress.update(
+                    live.update(
                         task,
                         completed=p.simulations,
-                        status=f"{p.failures} failed, {p.errors} errors, {p.phase}"
-                        # attribute values are data, never rich markup
-                        + (f"; region: {escape(p.region)}" if p.region else ""),
+                        status=f"{p.failures} failed, {p.errors} errors",
+                        detail=f"{p.phase}; region: {p.region}" if p.region else p.phase,
                     )
 
             yield Tick()
 
     return bar()
+
+
+def _live_bar() -> Any:
+    """A rich ``Progress`` whose tasks show a second line, ``detail``, below the bar.
+
+    The detail is plain text (attribute values are data, never rich markup), on one line cut
+    with an ellipsis at the console's width.
+    """
+    from rich.console import Group
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class Eta(ProgressColumn):
+        """``ETA 0:01:02`` to the end of the budget (a hunt may settle sooner)."""
+
+        def render(self, task: Task) -> Text:
+            left = task.time_remaining
+            if task.finished or left is None:
+                return Text("ETA -:--:--", style="progress.remaining")
+            minutes, seconds = divmod(int(left), 60)
+            hours, minutes = divmod(minutes, 60)
+            return Text(f"ETA {hours}:{minutes:02d}:{seconds:02d}", style="progress.remaining")
+
+    class TwoLines(Progress):
+        def get_renderables(self) -> Any:
+            details = [
+                Text("  " + task.fields["detail"], no_wrap=True, overflow="ellipsis")
+                for task in self.tasks
+                if task.fields.get("detail")
+            ]
+            yield Group(self.make_tasks_table(self.tasks), *details)
+
+    return TwoLines(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        Eta(),
+        console=err,
+        transient=True,
+        expand=True,
+    )

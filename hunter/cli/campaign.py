@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -52,6 +54,11 @@ def _agent(value: str) -> str:
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
 @limit_options(timeout_default=60.0)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Coverage table with full bucket labels (dimension=cell), wider than 80 columns.",
+)
 @json_option
 @store_option
 def campaign(
@@ -69,13 +76,14 @@ def campaign(
     memory_mb: int | None,
     max_trajectory_mb: float | None,
     no_isolation: bool | None,
+    wide: bool,
     as_json: bool,
     store_dir: str,
 ) -> None:
     """Simulate N scenarios sampled from the map, under-covered buckets first."""
-    from hunter.cli.render import coverage_renderable
+    from hunter.cli.render import coverage_caption, coverage_renderable
     from hunter.coverage import builtin_map_path, load_map, load_space
-    from hunter.flow.campaign import campaign_space, run_campaign
+    from hunter.flow.campaign import campaign_space, prior_campaign_runs, run_campaign
     from hunter.sut import SutOptions, make_sut
 
     if map_path is None:
@@ -108,10 +116,21 @@ def campaign(
             map_path=str(Path(map_path).resolve()),
             on_run=lambda run: tick(run.failed, run.error),
         )
+        counted = [] if as_json else prior_campaign_runs(store, cmap, adapter.spec)
     if as_json:
         print_json(result.to_json())
         return
-    out.print(coverage_renderable(result.table))
+    out.print(coverage_renderable(result.table, wide=wide))
+    caption = coverage_caption(
+        adapter.spec,
+        cmap.name,
+        len({r.campaign_id for r in counted}),
+        len(counted),
+        len(result.runs),
+        cmap.goal,
+    )
+    for line in textwrap.wrap(caption, 80):
+        out.print(Text(line, style="dim"))
     failed = result.failed_run_ids
     errors = result.to_json()["errors"]
     out.print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -214,13 +215,26 @@ def hunt(
         hunt_summary(err, outcome.result, store=store_dir)
     else:
         hunt_summary(out, outcome.result, store=store_dir)
-        out.print(f"report: hunter report {hid} --format html --out report.html")
+        where = "" if store_dir == "runs" else f" --store {shlex.quote(store_dir)}"
+        out.print(Text(f"report: hunter report {hid} --format html{where}"), soft_wrap=True)
 
 
 @cli.command()
 @click.argument("hunt_id")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+    help="md and json print to the terminal; html is written to a file (see --out).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (html without it: STORE/reports/HUNT_ID.html).",
+)
 @store_option
 def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None:
     """Write the region report of a finished hunt."""
@@ -230,11 +244,21 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
         raise InvalidConfig(f"--out {out_path}: folder {Path(out_path).parent} does not exist")
     with open_store(store_dir) as store:
         text = build_report(store, hunt_id, cast(Literal["md", "html", "json"], fmt))
+        if out_path is None and fmt == "html":
+            # A page of HTML in the terminal helps nobody: it goes beside the store's data.
+            folder = (store.folder or Path(store_dir)) / "reports"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InvalidConfig(
+                    f"cannot write the report into {folder} ({exc.strerror or exc}): give --out"
+                ) from None
+            out_path = str(folder / f"{hunt_id}.html")
     if out_path:
         try:
             Path(out_path).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InvalidConfig(f"--out {out_path}: cannot write ({exc.strerror or exc})") from None
-        err.print(f"wrote {out_path}")
+        err.print(Text(f"wrote {out_path}"), soft_wrap=True)  # a path pastes back whole
     else:
         click.echo(text)

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -17,21 +18,67 @@ from hunter.records import HuntResult
 from hunter.regions import Constraint
 
 
-def coverage_renderable(rows: Sequence[CoverageRow], limit: int | None = None) -> Table:
-    table = Table(title="Coverage", show_lines=False)
-    table.add_column("bucket")
+def coverage_renderable(
+    rows: Sequence[CoverageRow], limit: int | None = None, *, wide: bool = False
+) -> Table:
+    """The coverage table: one row per bucket, the worst-failing first within each cross.
+
+    By default each cross gets a heading line naming its dimensions and its buckets are shown
+    by their cells alone (``profit, [0.0, 0.33)``), so the table keeps to 80 columns; ``wide``
+    gives every bucket its full label (``temptation_type=profit, oversight=[0.0, 0.33)``) in
+    one list sorted by failure rate.
+    """
+    table = Table(title="Coverage", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("bucket", overflow="fold")
     table.add_column("hits", justify="right")
-    table.add_column("coverage %", justify="right")
-    table.add_column("failure %", justify="right")
-    shown = sorted(rows, key=lambda r: (-r.failure_rate, r.coverage))
-    for row in shown[:limit] if limit else shown:
-        fail = f"{100 * row.failure_rate:.1f}"
+    table.add_column("cover %", justify="right")
+    table.add_column("fail %", justify="right")
+
+    def order(row: CoverageRow) -> tuple[float, float]:
+        return (-row.failure_rate, row.coverage)
+
+    def add(row: CoverageRow, label: str) -> None:
         style = "bold red" if row.failure_rate >= 0.2 and row.hits >= 5 else None
         # bucket labels are map values: data, never rich markup
         table.add_row(
-            Text(row.label), str(row.hits), f"{100 * row.coverage:.0f}", fail, style=style
+            Text(label),
+            str(row.hits),
+            f"{100 * row.coverage:.0f}",
+            f"{100 * row.failure_rate:.1f}",
+            style=style,
         )
+
+    if wide:
+        shown = sorted(rows, key=order)
+        for row in shown[:limit] if limit else shown:
+            add(row, row.label)
+        return table
+    crosses: dict[tuple[str, ...], list[CoverageRow]] = {}
+    for row in rows:
+        crosses.setdefault(tuple(d for d, _ in row.bucket), []).append(row)
+    for dims, members in crosses.items():
+        table.add_row(Text(" x ".join(dims), style="bold"), end_section=False)
+        for row in sorted(members, key=order)[:limit] if limit else sorted(members, key=order):
+            add(row, "  " + ", ".join(cell for _, cell in row.bucket))
     return table
+
+
+def coverage_caption(
+    sut: str, map_name: str, campaigns: int, runs: int, this_campaign: int, goal: int
+) -> str:
+    """What the coverage table's counts cover: hits add up over every campaign of this SUT on
+    this map, not just the one that was run."""
+    if campaigns <= 1:
+        whose = f"hits count this campaign's {runs} runs"
+    else:
+        whose = (
+            f"hits add up all {runs} runs of the {campaigns} campaigns of {sut} on map"
+            f" {map_name} (this one: {this_campaign})"
+        )
+    return (
+        f"{whose}, each run once per cross; cover: hits of the goal of {goal} per bucket;"
+        " fail: failed runs of those that did not error"
+    )
 
 
 def runs_renderable(runs: Iterable[Run]) -> Table:
@@ -99,10 +146,26 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
             "; ".join(f"{c.attribute} {_constraint_text(c)}" for c in region.constraints)
             or "(no constraint: the whole neighbourhood)"
         )
-        head = Text.assemble("  ", (region.id, "bold"), " ", constraints)
-        if note.provisional:
-            head.append(" (provisional)", style="yellow")
-        console.print(head)
+        tail = " (provisional)" if note.provisional else ""
+        # wrapped at words, never mid-word by the console
+        lines = textwrap.wrap(
+            f"{region.id} {constraints}{tail}",
+            WIDTH - 2,
+            subsequent_indent="   ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for i, line in enumerate(lines):
+            head = Text("  ")
+            if i == 0:
+                head.append(region.id, style="bold")
+                line = line[len(region.id) :]
+            if tail and i == len(lines) - 1 and line.endswith(tail):
+                head.append(line[: -len(tail)])
+                head.append(tail, style="yellow")
+            else:
+                head.append(line)
+            console.print(head)
         lo, hi = region.inside.ci95
         console.print(
             Text.assemble(

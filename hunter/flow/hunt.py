@@ -37,6 +37,7 @@ from hunter.analysis.stopping import settled
 from hunter.domain import Run
 from hunter.errors import InvalidConfig, SutError
 from hunter.executor import Executor
+from hunter.flow.dashboard import journal_path, write_journal
 from hunter.flow.setup import fingerprint, resolve_setup
 from hunter.perturbers import Allocator
 from hunter.perturbers.base import HuntContext, Proposal
@@ -356,10 +357,8 @@ class Hunt:
     def _allocator(self) -> Allocator:
         if self.settings.strategy:
             return Allocator.single(self.settings.strategy)
-        return Allocator(
-            rewrite_model=self.settings.rewrite_model,
-            journal_path=_journal_path(self.store, self.record.hunt_id),
-        )
+        # The dashboard's journal is written by the loop (``write_journal``), not the strategy.
+        return Allocator(rewrite_model=self.settings.rewrite_model)
 
     # -- step 2: search, batch by batch ----------------------------------------------------------
 
@@ -388,6 +387,7 @@ class Hunt:
                     batch=batch_index,
                     stored=stored,
                 )
+            self.write_journal()
             batch_index += 1
             reason = self.stop_reason()
             if reason is not None:
@@ -613,6 +613,7 @@ class Hunt:
                 early_stop=self.settings.early_stop,
             )
             self.store.finish_hunt(result)
+        self.write_journal()
         return HuntOutcome(
             self.origin,
             self.setup,
@@ -640,6 +641,19 @@ class Hunt:
                 region = replace(region, proposal=proposal)
             regions.append(region)
         return replace(analysis, regions=tuple(regions))
+
+    def write_journal(self) -> None:
+        """Bring the hunt's Optuna journal up to date with the runs observed so far, for
+        ``optuna-dashboard`` (``hunter.flow.dashboard``; file stores only)."""
+        path = journal_path(self.store.folder, self.record.hunt_id)
+        if path is not None:
+            write_journal(
+                path,
+                self.record.hunt_id,
+                self.origin,
+                self.context.observations,
+                self.setup.space,
+            )
 
     def _dimension_suggestions(self, analysis: HuntAnalysis) -> tuple[dict[str, Any], ...]:
         """A model's guesses at a missing dimension, when no region explains the origin."""
@@ -689,20 +703,6 @@ def _one_blas_thread() -> Any:
     while the SUT runs. threadpoolctl (scikit-learn's own dependency) does this portably.
     """
     return _blas().limit(limits=1)
-
-
-def _journal_path(store: Store, hunt_id: str) -> str | None:
-    """Where the Optuna study of a hunt is mirrored, for ``optuna-dashboard`` (file stores only).
-
-    A journal file, not SQLite: Optuna's docs warn against SQLite under concurrent writers, and
-    its journal backend appends safely. The study is rebuilt from the stored runs on resume, so
-    the file is a view, never the source of truth.
-    """
-    if store.folder is None:
-        return None
-    folder = store.folder / "optuna"
-    folder.mkdir(exist_ok=True)
-    return str(folder / f"{hunt_id}.journal")
 
 
 def _spent(runs: Sequence[Run]) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -62,12 +63,16 @@ def _outputs(capsys, store: str, run_id: str, hunt_id: str) -> dict[str, str]:
         "show --json": ["show", run_id, "--json", "--store", store],
         "hunt summary": [*HUNT, run_id, "--store", store],
         "report md": ["report", hunt_id, "--format", "md", "--store", store],
-        "report html": ["report", hunt_id, "--format", "html", "--store", store],
+        "report html": ["report", hunt_id, "--format", "html", "--out", f"{store}.html"],
         "report json": ["report", hunt_id, "--format", "json", "--store", store],
     }.items():
+        if "--out" in args:
+            args = [*args, "--store", store]
         code, out, err = run_cli(capsys, *args)
         assert code == 0, (name, err)
         outputs[name] = out + err
+        if "--out" in args:
+            outputs[name] += Path(f"{store}.html").read_text(encoding="utf-8")
     return outputs
 
 

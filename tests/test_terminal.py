@@ -1,0 +1,57 @@
+"""What a user sees at 80 columns: the live progress bar and the campaign's coverage table."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from hunter.cli.app import _live_bar
+from hunter.cli.render import coverage_caption, coverage_renderable
+from hunter.coverage import builtin_map_path, load_map
+from hunter.flow.campaign import CoverageRow
+
+
+def _console() -> Console:
+    return Console(file=io.StringIO(), width=80, force_terminal=True, color_system=None)
+
+
+def test_the_bar_count_and_eta_stay_on_the_first_line_whatever_the_region():
+    console = _console()
+    bar = _live_bar()
+    region = "; ".join(f"attribute_{i} in {{value_{i}, other_{i}}}" for i in range(12))
+    task = bar.add_task("hunt r3", total=300, status="57 failed, 0 errors", detail="")
+    bar.update(task, completed=128, detail=f"active; region: {region} (73% fail)")
+    console.print(bar.get_renderable())
+    lines = console.file.getvalue().rstrip("\n").splitlines()
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
+    first, second = lines
+    assert first.startswith("hunt r3") and "128/300" in first and "57 failed, 0 errors" in first
+    assert "ETA" in first and "━" in first  # the bar itself keeps some width
+    assert second.startswith("  active; region: attribute_0 in") and second.endswith("…")
+
+
+def test_the_coverage_table_fits_80_columns_and_wide_gives_full_labels():
+    cmap = load_map(builtin_map_path("ai_ceo"))
+    rows = [CoverageRow(b, 20 + i % 7, i % 5, 0, cmap.goal) for i, b in enumerate(cmap.buckets())]
+    console = _console()
+    console.print(coverage_renderable(rows))
+    narrow = console.file.getvalue().splitlines()
+    assert max(len(line) for line in narrow) <= 80
+    # one line per bucket and one heading per cross: nothing wrapped
+    body = [line for line in narrow if line.startswith("   ") and line.rstrip()[-1:].isdigit()]
+    assert len(body) == len(rows)
+    assert any(line.strip() == "temptation_type x oversight" for line in narrow)
+    assert any(line.strip().startswith("profit, [0.0, 0.33)") for line in narrow)
+    wide = Console(file=io.StringIO(), width=200)
+    wide.print(coverage_renderable(rows, wide=True))
+    assert "temptation_type=profit, oversight=[0.0, 0.33)" in wide.file.getvalue()
+
+
+def test_the_caption_says_hits_add_up_across_campaigns():
+    one = coverage_caption("builtin:ceo", "ai-ceo", 1, 300, 300, 20)
+    assert one.startswith("hits count this campaign's 300 runs")
+    two = coverage_caption("builtin:ceo", "ai-ceo", 2, 600, 300, 20)
+    assert two.startswith(
+        "hits add up all 600 runs of the 2 campaigns of builtin:ceo on map ai-ceo (this one: 300)"
+    )
