@@ -17,7 +17,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import COUNT, SEED, apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
@@ -41,7 +41,7 @@ def _agent(value: str) -> str:
 @click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map).")
 @click.option("--n", "n", default=200, show_default=True, type=COUNT)
 @click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=1, show_default=True, type=WORKERS)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option(
     "--agent",

@@ -21,7 +21,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import COUNT, SEED, apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 SHAPING = (
@@ -41,7 +41,7 @@ SHAPING = (
 @click.argument("run_id", required=False)
 @click.option("--budget", type=COUNT, help="Simulations at most.  [default: 300]")
 @click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=1, show_default=True, type=WORKERS)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option("--sut", help="Override the SUT recorded with the run.")
 @click.option("--map", "map_path", help="Override the coverage map recorded with the run.")

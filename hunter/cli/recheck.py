@@ -20,7 +20,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import SEED
+from hunter.cli.sut_limits import SEED, WORKERS
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
 from hunter.regions import Constraint, Rate
@@ -56,7 +56,7 @@ COLOURS = {
     help="Simulations per hunt, shared by its regions: half inside each, half just beyond it.",
 )
 @click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=1, show_default=True, type=WORKERS)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @json_option
 @store_option

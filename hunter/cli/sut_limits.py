@@ -91,3 +91,5 @@ SEED = click.IntRange(min=0, max=2**63 - 1)
 """A seed: a non-negative integer the store can hold (64-bit signed)."""
 COUNT = click.IntRange(min=1, max=10**9)
 """A number of simulations (``--n``, ``--budget``): at least one, and not absurd."""
+WORKERS = click.IntRange(min=1, max=1024)
+"""Parallel workers: at least one, and not more than a machine could start."""

@@ -98,6 +98,7 @@ def test_a_hunt_killed_after_every_store_write_resumes_to_the_same_result(tmp_pa
             break
         kills += 1
     assert proc.returncode == 0, proc.stderr
+    print(f"kills survived: {kills}")  # the count the reliability report quotes (pytest -s)
     assert kills >= expected["simulations"] + 2  # every run, the hunt record, the finish
     # Finished on the last write: one more session returns the stored result.
     final = subprocess.run(
