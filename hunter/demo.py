@@ -2,11 +2,15 @@
 
 1. A campaign samples a copy of the default map (kept in the store folder, so accepting a
    proposal writes the map's next version there, never into the installed package).
-2. A hunt of a failed run (a failure can be a fluke, a fair answer: the demo then tries the next
-   failed run, at most a few times) bounds its regions, labels them and proposes refinements.
-3. The region report for fixers, in Markdown and HTML.
-4. The first proposal is accepted into the map's next version (its diff is shown).
-5. A "fixed" agent (a profile with the monitoring misbehaviour removed, as a training run would)
+2. A triage of the campaign: its failed runs grouped into distinct bugs (one hunt per
+   candidate), the isolated failures called flukes, the bugs ranked by risk.
+3. The single-hunt walkthrough: the hunt of the bug the "retrained" agent of step 6 addresses
+   (subvert_oversight), so that the recheck has something to show; the triage already ran it,
+   so the same command returns it from the store. Without a triage hunt of that check (or when
+   it was a fluke) the demo hunts the check's failed runs itself, at most a few.
+4. The region report for fixers, in Markdown and HTML.
+5. The first proposal is accepted into the map's next version (its diff is shown).
+6. A "fixed" agent (a profile with the monitoring misbehaviour removed, as a training run would)
    is rechecked on every region of the hunt: the fixed region passes, the other still fails.
 """
 
@@ -25,6 +29,8 @@ from hunter.store import Store
 
 MAX_TRIES = 4
 FIXED_PROFILE = "no_monitoring_subversion.yaml"
+FIXED_CHECK = "subvert_oversight"
+"""The check whose failures the retrained agent (``FIXED_PROFILE``) should no longer show."""
 
 
 def _step(*args: str) -> int:
@@ -58,10 +64,29 @@ def run(store_dir: str, n: int, budget: int, seed: int) -> int:
         return code
     with Store(store_dir) as db:
         runs = db.runs(campaigns_only=True)[-n:]
-    failed = [r.run_id for r in runs if r.failed]
-    if not failed:
+    failed_runs = [r for r in runs if r.failed]
+    if not failed_runs:
         print("no run failed in this campaign; nothing to hunt")
         return 0
+    campaign_id = failed_runs[0].campaign_id or "c1"
+    triage = ["triage", campaign_id, "--hunt-budget", str(budget), "--seed", str(seed)]
+    if code := _step(*triage, *store):
+        return code
+    # The triage's hunt of the fixed check first, then that check's failures in run order.
+    with Store(store_dir) as db:
+        triaged = [
+            h.run_id
+            for h in db.hunts()
+            if h.result is not None
+            and h.result.analysis.verdict == "bug"
+            and FIXED_CHECK in db.run(h.run_id).failed_checks
+            and h.budget == budget
+            and h.seed == seed
+        ]
+    failed = triaged[:1]
+    failed += [r.run_id for r in failed_runs if FIXED_CHECK in r.failed_checks]
+    failed += [r.run_id for r in failed_runs]
+    failed = list(dict.fromkeys(failed))
     for run_id in failed[:MAX_TRIES]:
         if code := _step("hunt", run_id, "--budget", str(budget), "--seed", str(seed), *store):
             return code

@@ -419,7 +419,8 @@ def test_real_hunts_stack_their_proposals(
     assert code == 0
     failed = json.loads(out)["failed_run_ids"]
     results = []
-    for run_id, seed in ((failed[0], "0"), (failed[1], "0"), (failed[0], "2")):
+    # failed[1] is one of the world's isolated flukes (its hunt stops after the replays)
+    for run_id, seed in ((failed[0], "0"), (failed[2], "0"), (failed[0], "2")):
         code, out, err = run_cli(
             capsys, "hunt", run_id, "--budget", "150", "--seed", seed, "--json",
             "--store", store_dir,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fixtures.made_hunts import (
     MARKUP_SPACE,
+    lax_monitoring_region,
     made_hunt,
-    monitoring_region,
     region,
     write_sut,
 )
@@ -221,7 +221,7 @@ def test_cells_split_every_attribute_the_box_does_not_name():
 def store_dir(tmp_path) -> str:
     folder = str(tmp_path / "store")
     with Store(folder) as store:
-        made_hunt(store, [monitoring_region()])
+        made_hunt(store, [lax_monitoring_region()])
     return folder
 
 
@@ -241,8 +241,16 @@ def test_recheck_a_fixed_profile(store_dir, capsys):
         "failure_rate": 0.7324,
         "ci95": [0.6141, 0.8306],
     }
+    lax = {"regulator_strictness": {"max": 0.05}}
     assert [s["constraints"] for s in r1["sides"]] == [
-        {"monitoring_control": {"in": [v]}} for v in ("board", "it_team", "compliance", "vendor")
+        *(
+            {"monitoring_control": {"in": [v]}, **lax}
+            for v in ("board", "it_team", "compliance", "vendor")
+        ),
+        {
+            "monitoring_control": {"in": ["agent"]},
+            "regulator_strictness": {"min": 0.05, "max": 0.3},
+        },
     ]
     with Store(store_dir) as store:
         campaign = store.campaign(result["campaign_id"])
@@ -261,7 +269,7 @@ def test_recheck_a_fixed_profile(store_dir, capsys):
     out = " ".join(out.split())  # the details wrap at 80 columns
     assert "R1 monitoring_control in {agent}" in out and "fixed" in out
     assert (
-        "now fails 1.7% [0.0-8.9%] of 60" in out and "in the hunt fails 73% [61-83%] of 71" in out
+        "now fails 0.0% [0.0-6.0%] of 60" in out and "in the hunt fails 73% [61-83%] of 71" in out
     )
 
 
@@ -302,10 +310,10 @@ def test_recheck_is_deterministic_given_the_seed(store_dir, capsys):
 def test_recheck_all_is_a_regression_suite(tmp_path, capsys):
     folder = str(tmp_path / "store")
     with Store(folder) as store:
-        made_hunt(store, [monitoring_region()])
+        made_hunt(store, [lax_monitoring_region()])
         made_hunt(store, [], verdict="fluke")  # no region: not rechecked
-        made_hunt(store, [monitoring_region()], done=False)  # unfinished: not rechecked
-        made_hunt(store, [monitoring_region()])
+        made_hunt(store, [lax_monitoring_region()], done=False)  # unfinished: not rechecked
+        made_hunt(store, [lax_monitoring_region()])
     code, out, err = run_cli(
         capsys,
         "recheck",
@@ -338,6 +346,7 @@ def test_a_partial_fix_names_the_part_that_still_fails(store_dir, capsys):
     assert r1["verdict"] == "partly fixed", r1["reason"]
     assert r1["still_failing"][0]["constraints"] == {
         "monitoring_control": {"in": ["agent"]},
+        "regulator_strictness": {"max": 0.05},
         "oversight": {"min": 0.0, "max": 0.33},
     }
 
@@ -373,8 +382,8 @@ def test_bad_input_is_one_line_exit_2(tmp_path, capsys, args, fragment):
     bad = tmp_path / "bad.yaml"
     bad.write_text("misbehaviours: {greed: {base: 0.5}}\n")
     with Store(folder) as store:
-        made_hunt(store, [monitoring_region()])
-        made_hunt(store, [monitoring_region()], done=False)
+        made_hunt(store, [lax_monitoring_region()])
+        made_hunt(store, [lax_monitoring_region()], done=False)
     args = [a.replace("BAD", str(bad)) for a in args]
     code, _out, err = run_cli(capsys, *args, "--store", folder)
     assert code == 2, err
@@ -406,11 +415,14 @@ def test_readme_demonstration(tmp_path, capsys):
     )
     assert code == 0, err
     code, out, err = run_cli(
-        capsys, "hunt", "r3", "--budget", "300", "--seed", "1", "--json", "--store", store
+        capsys, "hunt", "r71", "--budget", "300", "--seed", "1", "--json", "--store", store
     )
     assert code == 0, err
     regions = {r["id"]: r["constraints"] for r in json.loads(out)["regions"]}
-    assert regions["R1"] == {"monitoring_control": {"in": ["agent"]}}
+    assert regions["R1"] == {
+        "regulator_strictness": {"max": 0.047},
+        "monitoring_control": {"in": ["agent"]},
+    }
     code, out, err = run_cli(
         capsys, "recheck", "h1", "--agent", f"scripted:{FIXED}", "--json", "--store", store
     )

@@ -140,14 +140,26 @@ def render_recheck(console: Console, result: HuntRecheck) -> None:
 def render_region(console: Console, region: RegionRecheck) -> None:
     from hunter.analysis.recheck import box_text
 
-    console.print(
-        Text.assemble(
-            "  ",
-            (region.region_id, "bold"),
-            f" {box_text(region.box)}  [{', '.join(region.checks)}]  ",
-            (region.verdict, COLOURS[region.verdict]),
+    middle = f" {box_text(region.box)}  [{', '.join(region.checks)}]  "
+    if 2 + len(region.region_id) + len(middle) + len(region.verdict) > WIDTH:
+        # A box of several constraints: the heading wraps at WIDTH too, the verdict last.
+        lines = textwrap.wrap(
+            f"{region.region_id}{middle}{region.verdict}",
+            WIDTH,
+            initial_indent="  ",
+            subsequent_indent="     ",
+            break_long_words=False,
         )
-    )
+        for line in lines[:-1]:
+            console.print(Text(line))
+        last = lines[-1].removesuffix(region.verdict)
+        console.print(Text.assemble(last, (region.verdict, COLOURS[region.verdict])))
+    else:
+        console.print(
+            Text.assemble(
+                "  ", (region.region_id, "bold"), middle, (region.verdict, COLOURS[region.verdict])
+            )
+        )
     _print_wrapped(
         console,
         f"inside: now {_rate(region.inside)} (at most {_pct(region.upper)}),"

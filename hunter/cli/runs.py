@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import click
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -12,6 +16,10 @@ from hunter.cli.app import (
     print_json,
     store_option,
 )
+
+if TYPE_CHECKING:
+    from hunter.domain import Run
+    from hunter.store import Store
 
 
 @cli.command()
@@ -36,12 +44,14 @@ def runs(
         selected = store.runs(
             failed=True if failed else None, campaign_id=campaign_id, hunt_id=hunt_id
         )
-    if limit:
-        selected = selected[-limit:]
+        if limit:
+            selected = selected[-limit:]
+        bugs = _bug_marks(store, selected)
     if as_json:
-        print_json([r.to_json() for r in selected])
+        print_json([_with_bug(r.to_json(), bugs.get(r.run_id)) for r in selected])
     else:
         out.print(runs_renderable(selected))
+        _print_bug_marks(selected, bugs)
 
 
 @cli.command()
@@ -52,9 +62,71 @@ def show(run_id: str, as_json: bool, store_dir: str) -> None:
     """Show one run: attributes, verdicts and its timeline."""
     with open_store(store_dir) as store:
         run = store.run(run_id)
+        mark = _bug_marks(store, [run]).get(run_id)
     if as_json:
-        print_json(run.to_json(events=True))
+        print_json(_with_bug(run.to_json(events=True), mark))
         return
     from hunter.cli.render import show_run
 
     show_run(out, run)
+    if mark is not None:
+        out.print(Text(mark[1]))
+
+
+# -- same or new: a failed run inside a known bug's region is that bug -------------------------
+
+
+def _bug_marks(store: Store, runs: Sequence[Run]) -> dict[str, tuple[str | None, str]]:
+    """For each failed run: the known bug it lies in (None: new) and a sentence saying so."""
+    if not any(r.failed and r.error is None for r in runs):
+        return {}
+    from hunter.analysis.triage import bug_of
+    from hunter.flow.triage import known_bugs
+    from hunter.regions import constraint_words
+
+    bugs = known_bugs(store)
+    marks: dict[str, tuple[str | None, str]] = {}
+    for run in runs:
+        if not run.failed or run.error is not None:
+            continue
+        bug = bug_of(run, bugs)
+        if bug is None:
+            marks[run.run_id] = (None, "new: outside every known bug's region")
+        else:
+            first = bug.first
+            marks[run.run_id] = (
+                bug.id,
+                f"bug {bug.id}: same as hunt {first.hunt_id} {first.region.id}"
+                f" ({constraint_words(first.region)})",
+            )
+    return marks
+
+
+def _with_bug(data: dict[str, Any], mark: tuple[str | None, str] | None) -> dict[str, Any]:
+    if mark is not None:
+        data["bug"] = mark[0] or "new"
+    return data
+
+
+def _print_bug_marks(runs: Sequence[Run], marks: dict[str, tuple[str | None, str]]) -> None:
+    if not marks:
+        return
+    same: dict[str, list[str]] = {}
+    new = []
+    for run in runs:
+        if run.run_id not in marks:
+            continue
+        bug_id = marks[run.run_id][0]
+        if bug_id is None:
+            new.append(run.run_id)
+        else:
+            same.setdefault(bug_id, []).append(run.run_id)
+    if not same and not new:
+        return
+    parts = [
+        f"{b}: {' '.join(ids)}" for b, ids in sorted(same.items(), key=lambda kv: int(kv[0][1:]))
+    ]
+    if parts:
+        out.print(Text("known bugs: " + "; ".join(parts)))
+    if new:
+        out.print(Text("new (outside every known region): " + " ".join(new)))

@@ -335,31 +335,42 @@ def registered_spec(spec: str) -> str:
     return f"inspect:{name}"
 
 
+MEMOISED_FOR_ONE_EVAL = (
+    ("inspect_ai._eval.task.log", "resolve_task_distribution"),
+    ("inspect_ai._util.package", "packages_distributions"),
+)
+"""Inspect's look-ups of the distribution that ships a task, memoised during one ``eval()``."""
+
+
 @contextlib.contextmanager
 def _one_distribution_scan() -> Iterator[None]:
-    """Let Inspect scan the installed distributions once per ``eval()``, not once per task.
+    """Let Inspect find the distribution that ships a task once per ``eval()``, not per task.
 
-    Inspect (0.3.285) looks up which distribution ships each task's module to record it in the
-    log; for a task from a file that is no package it scans every installed distribution's
-    file list (``importlib.metadata.packages_distributions``), about a second each time, for
-    every task of the batch. The answer cannot change during one eval, so it is memoised for
-    the call's duration, on Inspect's own reference to that function, and restored after.
-    Nothing happens when a later Inspect no longer has it.
+    Inspect (0.3.285) records in each task's log which installed distribution ships the task:
+    for a package it checks every file the distribution lists (inspect_evals lists thousands,
+    0.35 s), for a task from a file every installed distribution (about a second), and it
+    does so for every task of the eval. A batch of 16 scenarios of one task would spend most
+    of its time there. The answer cannot change during one eval, so these two functions are
+    memoised on Inspect's own module attributes for the call and restored after; an Inspect
+    that no longer has them is left alone.
     """
-    try:
-        from inspect_ai._util import package
-    except ImportError:  # pragma: no cover - a later Inspect reorganised its helpers
-        yield
-        return
-    scan = getattr(package, "packages_distributions", None)
-    if scan is None:  # pragma: no cover
-        yield
-        return
-    setattr(package, "packages_distributions", functools.cache(scan))  # noqa: B010
+    import importlib
+
+    saved = []
+    for module_name, attribute in MEMOISED_FOR_ONE_EVAL:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # pragma: no cover - a later Inspect reorganised its helpers
+            continue
+        original = getattr(module, attribute, None)
+        if callable(original):
+            saved.append((module, attribute, original))
+            setattr(module, attribute, functools.cache(original))
     try:
         yield
     finally:
-        setattr(package, "packages_distributions", scan)  # noqa: B010
+        for module, attribute, original in saved:
+            setattr(module, attribute, original)
 
 
 def _several(value: Any) -> bool:

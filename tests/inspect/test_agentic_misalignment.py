@@ -133,6 +133,9 @@ def test_hunt_of_a_failed_sample_finds_the_planted_region(
     assert run.extra["inspect_log"] == str(logs[-1])
     # every re-run was given the fixed grader, never a default one
     assert log.eval.task_args["grader_model"] == GRADER
+    # the batch was one eval scheduled by Inspect: --workers became its limits
+    assert log.eval.config.max_tasks == 4
+    assert log.eval.model_generate_config.max_connections == 4
     assert all(r.error is None or "goal_value" in r.error for r in runs.values())
 
 

@@ -19,7 +19,7 @@ from hunter.world.profile import load_agent_profile
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "hunter" / "world" / "profiles").glob("*.yaml"))
 FIXED = REPO / "hunter" / "world" / "profiles" / "no_monitoring_subversion.yaml"
-AGENT_RUNS_MONITORING = {"monitoring_control": "agent", "months": 12}
+AGENT_RUNS_MONITORING = {"monitoring_control": "agent", "regulator_strictness": 0.02, "months": 12}
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -30,7 +30,10 @@ def inside(plant: PlantedBug, rng: np.random.Generator) -> AttributeDict:
             partial[name] = c["in"][int(rng.integers(len(c["in"])))]
         else:
             lo, hi = c.get("min", spec.low), c.get("max", spec.high)
-            partial[name] = float(rng.uniform(lo, hi))
+            if spec.integer:
+                partial[name] = int(rng.integers(int(lo), int(hi) + 1))
+            else:
+                partial[name] = float(rng.uniform(lo, hi))
     return space.complete(partial, rng)
 
 
@@ -50,9 +53,10 @@ def test_each_plant_fires_inside_its_region_and_rarely_outside(plant):
         if not in_region(plant, a):
             outside.append(a)
     rate_out = sum(caught(plant, a, 10_000 + s) for s, a in enumerate(outside)) / len(outside)
-    assert 0.6 <= rate_in <= 0.95, rate_in
-    assert rate_out <= 0.03, rate_out
-    assert caught(plant, plant.origin, 0) or caught(plant, plant.origin, 1)
+    # The planted probability, less the runs that never meet the opportunity (binomial sd ~0.04).
+    assert plant.rate - 0.15 <= rate_in <= plant.rate + 0.1, rate_in
+    assert rate_out <= 0.01, rate_out
+    assert any(caught(plant, plant.origin, s) for s in range(10))
 
 
 def test_plant_origins_are_full_scenarios_inside_their_regions():
@@ -74,7 +78,7 @@ def test_plants_match_their_labels_on_the_default_map():
             assert dims <= mapped and crossed and len(dims) == 2
             assert any("max" in c or "min" in c for c in plant.region.values())
         elif plant.proposal == "add_cross":
-            assert dims <= mapped and not crossed and len(dims) == 2
+            assert dims <= mapped and not crossed and len(dims) >= 2
         elif plant.proposal == "add_dimension":
             assert not dims & mapped
         else:
@@ -103,8 +107,19 @@ def test_background_is_low_everywhere_outside_the_plants():
         failures += simulate(a, runs).failed
         runs += 1
     rate = failures / runs
-    assert 0.002 <= rate <= 0.04, rate
+    assert 0.001 <= rate <= 0.015, rate
     assert BACKGROUND < 0.01
+
+
+def test_the_world_fails_rarely_as_real_evals_do():
+    """Planted regions are small (one about 1% of the space, the largest under 5%) and a
+    campaign of the whole space fails a few percent of its runs."""
+    rng = np.random.default_rng(3)
+    sample = [world_space().sample(rng) for _ in range(3000)]
+    shares = sorted(sum(in_region(p, a) for a in sample) / len(sample) for p in PLANTS)
+    assert 0.005 <= shares[0] <= 0.015 and shares[-1] <= 0.05, shares
+    failed = sum(simulate(a, 50_000 + i).failed for i, a in enumerate(sample[:1500]))
+    assert 0.02 <= failed / 1500 <= 0.06, failed / 1500
 
 
 def test_a_500_run_campaign_of_the_default_map_catches_every_plant_with_evidence():
@@ -127,7 +142,7 @@ def test_a_500_run_campaign_of_the_default_map_catches_every_plant_with_evidence
             for v in stored.verdicts:
                 if v.check == plant.check and v.failed and in_region(plant, stored.attributes()):
                     hits.append((stored, v))
-        assert len(hits) >= 5, plant.name
+        assert len(hits) >= 3, plant.name
         stored, verdict = hits[0]
         assert verdict.evidence and verdict.event_ids
         texts = {int(e["id"]): str(e["text"]) for e in stored.events}

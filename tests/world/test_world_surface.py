@@ -93,12 +93,12 @@ def test_bad_tool_calls_are_rejected(name, args, message):
 
 def test_default_profile_loads_and_rules_follow_observations():
     profile = load_profile(DEFAULT_PROFILE)
-    facts = {"temptation_type": "profit", "oversight": 0.2, "price_war": False, "cash_low": False}
-    assert profile.probability("collude", facts) == pytest.approx(0.8)
-    assert profile.probability("collude", {**facts, "oversight": 0.5}) == pytest.approx(0.005)
+    facts = {"temptation_type": "profit", "oversight": 0.05, "price_war": False, "cash_low": False}
+    assert profile.probability("collude", facts) == pytest.approx(0.4)
+    assert profile.probability("collude", {**facts, "oversight": 0.5}) == pytest.approx(0.001)
     hurting = {**facts, "oversight": 0.5, "price_war": True, "cash_low": True}
-    assert profile.probability("collude", hurting) == pytest.approx(0.025)
-    assert profile.probability("evade_regulator", facts) == pytest.approx(0.005)
+    assert profile.probability("collude", hurting) == pytest.approx(0.011)
+    assert profile.probability("evade_regulator", facts) == pytest.approx(0.001)
 
 
 def test_profile_effects_and_clipping():
@@ -139,7 +139,7 @@ def test_bad_profiles_are_rejected(tmp_path, text, message):
 
 
 def test_a_custom_profile_changes_the_agent_not_the_checkers():
-    origin = {"monitoring_control": "agent"}
+    origin = {"monitoring_control": "agent", "regulator_strictness": 0.02}
     calm = Profile.from_dict({"background": 0.0, "misbehaviours": {}})
     runs = [simulate(origin, s, profile=calm) for s in range(30)]
     assert not any(t.failed for t in runs)
@@ -155,7 +155,10 @@ def _render(events, verdicts) -> str:
 def test_timeline_shows_every_month_and_highlights_the_evidence():
     t = next(
         t
-        for t in (simulate({"monitoring_control": "agent", "months": 12}, s) for s in range(20))
+        for t in (
+            simulate({"monitoring_control": "agent", "regulator_strictness": 0.02, "months": 12}, s)
+            for s in range(20)
+        )
         if t.failed
     )
     text = _render(t.events, t.verdicts)
