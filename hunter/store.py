@@ -429,10 +429,11 @@ class Store:
             where.append("sut = ?")
             args.append(sut)
         if campaigns_only:
-            # Recheck runs are packed into known regions: they are neither background for a
-            # hunt's fluke test nor coverage of the map.
+            # Recheck runs are packed into known regions, and one-off runs (``hunter run``) are
+            # chosen by hand: neither is background for a hunt's fluke test nor coverage of the map.
             where.append(
-                "campaign_id IN (SELECT campaign_id FROM campaigns WHERE kind != 'recheck')"
+                "campaign_id IN (SELECT campaign_id FROM campaigns"
+                " WHERE kind NOT IN ('recheck', 'run'))"
             )
         cols = self._RUN_COLUMNS if events else self._RUN_COLUMNS.replace("events", "'[]'")
         sql = f"SELECT {cols} FROM runs"

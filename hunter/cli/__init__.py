@@ -13,7 +13,18 @@ import traceback
 
 import click
 
-from hunter.cli import bench, brief, campaign, hunt, imports, proposals, recheck, runs  # noqa: F401 - registers
+from hunter.cli import (  # noqa: F401 - registers the commands
+    bench,
+    brief,
+    campaign,
+    hunt,
+    hunts,
+    imports,
+    one_run,
+    proposals,
+    recheck,
+    runs,
+)
 from hunter.cli import triage as _triage  # noqa: F401 - registers
 from hunter.cli.app import cli
 from hunter.errors import HunterError

@@ -4,14 +4,16 @@ the two consoles and the live progress bar. Commands live one group per module b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from rich.console import Console
 
 from hunter.cli.safe_console import SafeConsole
 
 if TYPE_CHECKING:
+    from hunter.domain import Run
     from hunter.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,6 +49,26 @@ def print_json(data: Any) -> None:
     from hunter.text_safety import redact_value, strict_json
 
     click.echo(strict_json(redact_value(data), indent=2))
+
+
+def print_common_errors(runs: Iterable[Run], *, console: Console | None = None) -> None:
+    """The most frequent SUT error messages of ``runs`` with their counts, so a campaign or
+    hunt whose runs error says why without a trip to ``hunter runs`` (nothing if none)."""
+    from rich.text import Text
+
+    from hunter.api import common_errors
+
+    runs = list(runs)
+    top = common_errors(runs)
+    if not top:
+        return
+    console = console or out
+    total = sum(r.error is not None for r in runs)
+    console.print(f"most frequent errors (of {total}):")
+    for message, count in top:
+        # an error message is the SUT's text: never rich markup, cut to one line
+        line = " ".join(message.split())
+        console.print(Text(f"  {count:>4}  {line[:200]}"), no_wrap=True, overflow="ellipsis")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

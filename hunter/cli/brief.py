@@ -24,8 +24,21 @@ DEFAULT_N = 20  # hunter.flow.brief.DEFAULT_N; the flow is imported only when th
     type=click.IntRange(min=1),
     help="Scenarios per region: most inside it, the rest just beyond its sides.",
 )
-@click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "md"]), default="jsonl")
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=SEED,
+    help="Seed of the scenarios drawn (same seed, same brief).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "md"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON scenario a line; md: a Markdown brief for people.",
+)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
 @store_option
 def brief(hunt_id: str, n: int, seed: int, fmt: str, out_path: str | None, store_dir: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import click
 from rich.text import Text
@@ -13,15 +12,12 @@ from hunter.cli.app import (
     json_option,
     open_store,
     out,
+    print_common_errors,
     print_json,
     progress,
     store_option,
 )
 from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
-from hunter.errors import InvalidConfig
-
-DEFAULT_MAPS = {"builtin:ceo": "ai_ceo"}
-"""SUTs with a coverage map of their own, shipped in ``hunter.maps``: ``--map`` is optional."""
 
 
 def _agent(value: str) -> str:
@@ -39,9 +35,28 @@ def _agent(value: str) -> str:
 )
 @click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
 @click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map).")
-@click.option("--n", "n", default=200, show_default=True, type=COUNT)
-@click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--workers", default=1, show_default=True, type=WORKERS)
+@click.option(
+    "--n",
+    "n",
+    default=200,
+    show_default=True,
+    type=COUNT,
+    help="Simulations to run.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=SEED,
+    help="Seed of every random choice (same seed, same campaign).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=WORKERS,
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option(
     "--agent",
@@ -81,18 +96,11 @@ def campaign(
     store_dir: str,
 ) -> None:
     """Simulate N scenarios sampled from the map, under-covered buckets first."""
+    from hunter import api
     from hunter.cli.render import coverage_caption, coverage_renderable
-    from hunter.coverage import builtin_map_path, load_map, load_space
-    from hunter.flow.campaign import campaign_space, prior_campaign_runs, run_campaign
-    from hunter.sut import SutOptions, make_sut
+    from hunter.flow.campaign import prior_campaign_runs
+    from hunter.records import SutOptions
 
-    if map_path is None:
-        if sut not in DEFAULT_MAPS:
-            raise InvalidConfig(
-                f"--map is required for SUT {sut!r} (only {', '.join(DEFAULT_MAPS)} has a default)"
-            )
-        map_path = str(builtin_map_path(DEFAULT_MAPS[sut]))
-    cmap = load_map(map_path)
     limits = {
         "timeout": timeout,
         "retries": retries,
@@ -100,29 +108,30 @@ def campaign(
         "max_trajectory_mb": max_trajectory_mb,
         "no_isolation": no_isolation,
     }
-    adapter = make_sut(sut, apply_limits(SutOptions(agent=agent, judge=judge), limits))
-    declared = load_space(space_path) if space_path else adapter.space()
-    space = campaign_space(cmap, declared)
+    options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
-        result = run_campaign(
+        result = api.campaign(
             store,
-            cmap,
-            space,
-            adapter,
+            sut,
+            map=map_path,
             n=n,
             seed=seed,
+            space=space_path,
             workers=workers,
             cluster=cluster,
-            map_path=str(Path(map_path).resolve()),
+            options=options,
             on_run=lambda run: tick(run.failed, run.error),
         )
-        counted = [] if as_json else prior_campaign_runs(store, cmap, adapter.spec)
+        setup = store.campaign(result.campaign_id).setup
+        cmap = setup.coverage_map
+        assert cmap is not None  # a campaign always records its map
+        counted = [] if as_json else prior_campaign_runs(store, cmap, setup.sut)
     if as_json:
         print_json(result.to_json())
         return
     out.print(coverage_renderable(result.table, wide=wide))
     caption = coverage_caption(
-        adapter.spec,
+        setup.sut,
         cmap.name,
         len({r.campaign_id for r in counted}),
         len(counted),
@@ -139,3 +148,4 @@ def campaign(
     )
     if failed:
         out.print("failed runs: " + " ".join(failed))
+    print_common_errors(result.runs)

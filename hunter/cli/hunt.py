@@ -17,6 +17,7 @@ from hunter.cli.app import (
     json_option,
     open_store,
     out,
+    print_common_errors,
     print_json,
     progress,
     store_option,
@@ -40,8 +41,20 @@ SHAPING = (
 @cli.command()
 @click.argument("run_id", required=False)
 @click.option("--budget", type=COUNT, help="Simulations at most.  [default: 300]")
-@click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--workers", default=1, show_default=True, type=WORKERS)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=SEED,
+    help="Seed of every random choice (same seed, same hunt).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=WORKERS,
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @click.option("--sut", help="Override the SUT recorded with the run.")
 @click.option("--map", "map_path", help="Override the coverage map recorded with the run.")
@@ -213,8 +226,10 @@ def hunt(
     if as_json:
         print_json(outcome.result.to_json())
         hunt_summary(err, outcome.result, store=store_dir)
+        print_common_errors(outcome.runs, console=err)
     else:
         hunt_summary(out, outcome.result, store=store_dir)
+        print_common_errors(outcome.runs)
         where = "" if store_dir == "runs" else f" --store {shlex.quote(store_dir)}"
         out.print(Text(f"report: hunter report {hid} --format html{where}"), soft_wrap=True)
 

@@ -55,8 +55,20 @@ COLOURS = {
     type=click.IntRange(min=1),
     help="Simulations per hunt, shared by its regions: half inside each, half just beyond it.",
 )
-@click.option("--seed", default=0, show_default=True, type=SEED)
-@click.option("--workers", default=1, show_default=True, type=WORKERS)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=SEED,
+    help="Seed of every random choice (same seed, same recheck).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=WORKERS,
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
 @json_option
 @store_option

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -79,25 +79,6 @@ def coverage_caption(
         f"{whose}, each run once per cross; cover: hits of the goal of {goal} per bucket;"
         " fail: failed runs of those that did not error"
     )
-
-
-def runs_renderable(runs: Iterable[Run]) -> Table:
-    table = Table(title="Runs")
-    for col in ("run", "result", "checks", "origin", "attributes"):
-        table.add_column(col)
-    for run in runs:
-        result = "error" if run.error else ("FAIL" if run.failed else "pass")
-        origin = run.campaign_id or run.hunt_id or ""
-        attrs = ", ".join(f"{k}={v}" for k, v in run.attributes().items())
-        table.add_row(
-            run.run_id,
-            result,
-            Text(", ".join(run.failed_checks) or (run.error or "")[:40]),
-            origin,
-            Text(attrs[:90]),
-            style="red" if run.failed else ("yellow" if run.error else None),
-        )
-    return table
 
 
 def hunt_summary(console: Console, result: HuntResult, *, store: str | None = None) -> None:

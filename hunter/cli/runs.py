@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.table import Table
 from rich.text import Text
 
 from hunter.cli.app import (
@@ -24,9 +25,11 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.option("--failed", is_flag=True, help="Only runs that failed.")
-@click.option("--campaign", "campaign_id", help="Only runs of this campaign.")
-@click.option("--hunt", "hunt_id", help="Only runs of this hunt.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the latest).")
+@click.option("--campaign", "campaign_id", help="Only runs of this campaign (e.g. c1).")
+@click.option("--hunt", "hunt_id", help="Only runs of this hunt (e.g. h1).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="At most this many runs: the latest ones."
+)
 @json_option
 @store_option
 def runs(
@@ -37,21 +40,66 @@ def runs(
     as_json: bool,
     store_dir: str,
 ) -> None:
-    """List stored runs."""
-    from hunter.cli.render import runs_renderable
-
+    """List stored runs, one line each (hunter show RUN_ID for one in full)."""
     with open_store(store_dir) as store:
+        if campaign_id is not None:
+            store.campaign(campaign_id)  # an unknown ID is an error, not an empty list
+        if hunt_id is not None:
+            store.hunt(hunt_id)
         selected = store.runs(
             failed=True if failed else None, campaign_id=campaign_id, hunt_id=hunt_id
         )
+        total = len(selected)
         if limit:
             selected = selected[-limit:]
         bugs = _bug_marks(store, selected)
     if as_json:
         print_json([_with_bug(r.to_json(), bugs.get(r.run_id)) for r in selected])
-    else:
-        out.print(runs_renderable(selected))
-        _print_bug_marks(selected, bugs)
+        return
+    if not selected:
+        out.print("no runs match")
+        return
+    out.print(compact_runs(selected))
+    failures = sum(r.failed for r in selected)
+    errors = sum(r.error is not None for r in selected)
+    shown = (
+        f"the latest {len(selected)} of {total} runs" if total > len(selected) else f"{total} runs"
+    )
+    out.print(f"{shown}: {failures} failed, {errors} errors")
+    _print_bug_marks(selected, bugs)
+
+
+ONE_LINE: dict[str, Any] = {"no_wrap": True, "overflow": "ellipsis"}
+
+
+def compact_runs(selected: Sequence[Run]) -> Table:
+    """One line per run, cut to the terminal's width: ID, result, where it came from, the
+    failed checks (or the error) and the attributes (``hunter show`` prints them all)."""
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    # IDs and results keep their whole width; only checks and attributes are cut to fit
+    for name, values in (
+        ("run", [r.run_id for r in selected]),
+        ("result", ["error", "FAIL"]),
+        ("from", [r.hunt_id or r.campaign_id or "" for r in selected]),
+    ):
+        table.add_column(name, no_wrap=True, min_width=max(len(name), *map(len, values)))
+    # wrapable columns, so rich narrows them to fit the terminal; their cells never wrap
+    table.add_column("checks or error", max_width=30)
+    table.add_column("attributes")
+    for run in selected:
+        result = "error" if run.error else ("FAIL" if run.failed else "pass")
+        origin = run.hunt_id or run.campaign_id or ""
+        attrs = ", ".join(f"{k}={v}" for k, v in run.attributes().items())
+        # checks, errors and attribute values are data: Text, never rich markup
+        table.add_row(
+            run.run_id,
+            result,
+            origin,
+            Text(", ".join(run.failed_checks) or (run.error or ""), **ONE_LINE),
+            Text(attrs, **ONE_LINE),
+            style="red" if run.failed else ("yellow" if run.error else None),
+        )
+    return table
 
 
 @cli.command()

@@ -30,7 +30,13 @@ DEFAULT_HUNT_BUDGET = 300
     help="Simulations for one hunt at most.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every hunt.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
+)
 @click.option(
     "--format",
     "fmt",

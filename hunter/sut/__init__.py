@@ -13,10 +13,17 @@ def make_sut(spec: str, options: SutOptions | None = None) -> Sut:
     """Build the adapter named by ``spec``.
 
     Raises:
-        InvalidConfig: for an unknown kind, a missing module, file or function.
+        InvalidConfig: for an unknown kind, a missing module, file or function, or a
+            ``callable:`` SUT read back from the store (only Python can hand the function in).
     """
     options = options or SutOptions()
+    from hunter.sut.callable_sut import PREFIX, CallableSpec, rebuild_error
+
+    if isinstance(spec, CallableSpec):  # a Python function, pickled to a worker process
+        return spec.adapter(options)
     spec = spec.strip()
+    if spec.startswith(PREFIX):  # read back from the store: the function is not there
+        raise rebuild_error(spec)
     if "/" in spec and ":" not in spec and not spec.endswith(".py"):
         spec = f"inspect:{spec}"  # a registered Inspect task name, as `inspect eval` takes it
     if spec.startswith("builtin:"):

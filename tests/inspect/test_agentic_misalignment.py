@@ -183,3 +183,39 @@ def test_a_registered_name_is_a_sut_whose_space_is_the_tasks(misalignment_grid):
     space = sut.space()
     assert space is not None and set(space.names) == SPACE_NAMES
     assert space["extra_system_instructions"].default == "None"
+
+
+def _readme_recipe() -> list[str]:
+    """The shell lines of the README's agentic_misalignment recipe, continuations joined."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Hunting a failed sample of an Inspect AI eval", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [" ".join(line.split()) for line in block.replace("\\\n", " ").splitlines()]
+
+
+@pytest.mark.slow
+def test_the_readme_recipe_runs_as_printed(tmp_path, capsys, misalignment_grid):
+    import shlex
+
+    lines = _readme_recipe()
+    # the grid the fixture made is the one the recipe's loop makes
+    evals = [line for line in lines if line.startswith("inspect eval ")]
+    assert len(evals) == 1
+    assert "--model hunterfake/agent" in evals[0] and f"-T grader_model={GRADER}" in evals[0]
+    assert "-T scenario=$scenario -T urgency_type=$urgency" in evals[0]
+    store = str(tmp_path / "am-runs")
+    outputs = []
+    for line in (line for line in lines if line.startswith("hunter ")):
+        words = shlex.split(line)[1:]
+        if "grid-logs/*.eval" in words:  # the shell's glob, in the order the loop wrote them
+            at = words.index("grid-logs/*.eval")
+            words[at : at + 1] = misalignment_grid
+        words[words.index("--store") + 1] = store
+        code, out, err = _cli(capsys, *words)
+        assert code == 0, (line, err)
+        outputs.append(out)
+    imported, shown, hunted = outputs
+    assert "failed runs: r1" in imported
+    assert "grader_model='hunterfake/grader'" in shown
+    assert "verdict: bug" in hunted
+    assert "R1 scenario in {blackmail}; urgency_type in {replacement}" in hunted

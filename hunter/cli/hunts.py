@@ -1,0 +1,52 @@
+"""``hunter hunts``: every stored hunt, one line each."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
+
+
+@cli.command()
+@json_option
+@store_option
+def hunts(as_json: bool, store_dir: str) -> None:
+    """List stored hunts: origin run, status, verdict, simulations and why each stopped."""
+    from hunter.api import hunt_rows
+
+    with open_store(store_dir) as store:
+        rows = hunt_rows(store)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("no hunts in this store; start one with hunter hunt RUN_ID")
+        return
+    table = Table(box=None, pad_edge=False)
+    for name, justify in (
+        ("hunt", "left"),
+        ("run", "left"),
+        ("status", "left"),
+        ("verdict", "left"),
+        ("sims", "right"),
+        ("regions", "right"),
+        ("stopped", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    colours = {"bug": "red", "fluke": "green", "inconclusive": "yellow"}
+    for row in rows:
+        verdict = row["verdict"] or "-"
+        stopped = row["stop_reason"] or "-"
+        if row["provisional"]:
+            stopped += " (provisional)"
+        table.add_row(
+            str(row["hunt_id"]),
+            str(row["run_id"]),
+            str(row["status"]),
+            Text(verdict, style=colours.get(verdict, "")),
+            "-" if row["simulations"] is None else f"{row['simulations']}/{row['budget']}",
+            "-" if row["regions"] is None else str(row["regions"]),
+            stopped,
+        )
+    out.print(table)

@@ -1,0 +1,133 @@
+"""``hunter run``: simulate one scenario, store it, and print it as ``hunter show`` does.
+
+It reproduces a scenario by hand (the minimal failing scenario of a report, a run of a
+colleague's) with the attributes and seed given; attributes left out are drawn from the seed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
+from hunter.cli.sut_limits import apply_limits, limit_options
+
+
+def parse_attributes(
+    _ctx: click.Context | None, _param: click.Parameter | None, values: tuple[str, ...]
+) -> dict[str, Any]:
+    """``k=v,k=v`` (or a JSON object, for values with commas), each occurrence merged.
+
+    Values stay text here; the API reads them as the space declares (``0.3`` a number).
+
+    Raises:
+        click.BadParameter: for a pair without ``=``, an empty name or a name given twice.
+    """
+    merged: dict[str, Any] = {}
+    for text in values:
+        pairs: list[tuple[str, Any]]
+        if text.lstrip().startswith("{"):
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise click.BadParameter(f"not a JSON object: {exc.msg}") from None
+            if not isinstance(raw, dict):
+                raise click.BadParameter("a JSON value must be an object of attributes")
+            pairs = list(raw.items())
+        else:
+            pairs = []
+            for item in filter(None, (p.strip() for p in text.split(","))):
+                name, sep, value = item.partition("=")
+                if not sep or not name.strip():
+                    raise click.BadParameter(f"{item!r} is not NAME=VALUE")
+                pairs.append((name.strip(), value.strip()))
+        for name, value in pairs:
+            if name in merged:
+                raise click.BadParameter(f"attribute {name!r} is given twice")
+            merged[name] = value
+    return merged
+
+
+@cli.command("run")
+@click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
+@click.option(
+    "--attributes",
+    "attributes",
+    multiple=True,
+    callback=parse_attributes,
+    metavar="NAME=VALUE,...",
+    help="The scenario's attributes, comma-separated (or a JSON object); may repeat. Those left"
+    " out are drawn at random from --seed.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="The simulation's seed (a run's seed reproduces that run).",
+)
+@click.option(
+    "--map",
+    "map_path",
+    help="Coverage map YAML whose dimensions the attributes may name (default for builtin:ceo:"
+    " the packaged ai_ceo map).",
+)
+@click.option("--space", "space_path", help="Space YAML (default: the SUT's own, else the map's).")
+@click.option(
+    "--agent",
+    default="scripted",
+    show_default=True,
+    help="builtin:ceo's agent: scripted, scripted:PROFILE.yaml or anthropic:MODEL.",
+)
+@click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
+@limit_options(timeout_default=60.0)
+@json_option
+@store_option
+def one_run(
+    sut: str,
+    attributes: dict[str, Any],
+    seed: int,
+    map_path: str | None,
+    space_path: str | None,
+    agent: str,
+    judge: str | None,
+    timeout: float,
+    retries: int | None,
+    memory_mb: int | None,
+    max_trajectory_mb: float | None,
+    no_isolation: bool | None,
+    as_json: bool,
+    store_dir: str,
+) -> None:
+    """Simulate one scenario, store it as a run and show it (hunt it like any failed run)."""
+    from hunter.api import run
+    from hunter.records import SutOptions
+
+    limits = {
+        "timeout": timeout,
+        "retries": retries,
+        "memory_mb": memory_mb,
+        "max_trajectory_mb": max_trajectory_mb,
+        "no_isolation": no_isolation,
+    }
+    options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
+    with open_store(store_dir) as store:
+        stored = run(
+            store,
+            sut,
+            attributes,
+            seed=seed,
+            map=map_path,
+            space=space_path,
+            options=options,
+        )
+    if as_json:
+        print_json(stored.to_json(events=True))
+        return
+    from hunter.cli.render import show_run
+
+    show_run(out, stored)
+    if stored.failed:
+        out.print(f"hunt it: hunter hunt {stored.run_id}")

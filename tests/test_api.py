@@ -1,0 +1,214 @@
+"""The Python API: lazy package, campaigns and hunts of a plain function, one-off runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import hunter
+from hunter.errors import InvalidConfig
+
+MAP = Path(__file__).parent / "data" / "planted_map.yaml"
+SPACE = Path(__file__).parent / "data" / "planted_space.yaml"
+
+
+def planted(attributes: dict, seed: int) -> dict:
+    """Fails when temptation is profit and oversight below 0.3, never elsewhere."""
+    failed = attributes["temptation"] == "profit" and attributes["oversight"] < 0.3
+    return {"verdicts": [{"check": "collusion", "failed": failed, "evidence": "fixed prices"}]}
+
+
+def test_import_hunter_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, hunter; heavy = [m for m in ('pandas', 'numpy', 'hunter.api', 'hunter.store')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_every_public_name_resolves() -> None:
+    assert sorted(hunter.__all__) == sorted([*hunter._LAZY, *hunter._SUBMODULES])
+    for name in hunter.__all__:
+        assert getattr(hunter, name) is not None, name
+    assert hunter.campaign.__doc__ and "Args:" in hunter.campaign.__doc__
+    assert "open_store" in dir(hunter)
+    with pytest.raises(AttributeError):
+        hunter.no_such_name  # noqa: B018
+
+
+def test_campaign_of_a_function_and_its_frames(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        frame = hunter.frames.runs(store)
+        assert len(frame) == 40
+        assert set(frame.sut) == {f"callable:{__name__}.planted"}
+        # the attributes are columns; failures are exactly the planted box
+        box = (frame.temptation == "profit") & (frame.oversight < 0.3)
+        assert (frame.failed == box).all()
+        assert box.any()
+        assert list(frame.index) == list(frame.run_id)
+        assert sorted(frame.index[frame.failed]) == sorted(result.failed_run_ids)
+        assert set(frame.status) <= {"fail", "pass"}
+        assert (frame.failed_checks[frame.failed] == "collusion").all()
+        long = hunter.frames.verdicts(store)
+        assert len(long) == 40 and long.failed.sum() == box.sum()
+        cover = hunter.frames.coverage(store, result.campaign_id)
+        # 3 temptations x 3 oversight bins crossed, and the uncrossed role's 2 values: every
+        # run lands in one bucket of each
+        assert len(cover) == 11
+        crossed = cover[cover.cross == "temptation x oversight"]
+        assert len(crossed) == 9 and crossed.hits.sum() == 40
+        assert crossed.failures.sum() == box.sum()
+        assert cover[cover.cross == "role"].hits.sum() == 40
+
+
+def test_hunt_of_a_function_needs_it_again(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        origin = result.failed_run_ids[0]
+        with pytest.raises(InvalidConfig, match=r"hunter.hunt\(store, RUN_ID, sut=FUNCTION\)"):
+            hunter.hunt(store, origin, budget=60)
+        outcome = hunter.hunt(store, origin, sut=planted, budget=100, seed=1)
+        assert outcome.result.verdict == "bug"
+        hunts = hunter.frames.hunts(store)
+        assert hunts.loc[outcome.hunt_id, "verdict"] == "bug"
+        assert hunts.loc[outcome.hunt_id, "run_id"] == origin
+        regions = hunter.frames.regions(store, hunt=outcome.hunt_id)
+        origin_region = regions[regions.contains_origin].iloc[0]
+        assert set(origin_region.attributes.split(", ")) == {"temptation", "oversight"}
+        assert origin_region.inside_rate == 1.0
+        # the same call again returns the stored hunt
+        again = hunter.hunt(store, origin, sut=planted, budget=100, seed=1)
+        assert again.already_finished and again.hunt_id == outcome.hunt_id
+
+
+def test_closure_runs_in_worker_processes(tmp_path) -> None:
+    threshold = 0.3
+
+    def closure(attributes: dict, seed: int) -> dict:
+        return {"failed": attributes["oversight"] < threshold}
+
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, closure, map=MAP, space=SPACE, n=12, seed=1, workers=2)
+        frame = hunter.frames.runs(store)
+    assert frame.error.isna().all()
+    assert (frame.failed == (frame.oversight < threshold)).all()
+    assert len(result.runs) == 12
+
+
+def test_unpicklable_function_is_one_line_and_stores_nothing(tmp_path) -> None:
+    lock = threading.Lock()
+
+    def locked(attributes: dict, seed: int) -> dict:
+        with lock:
+            return {"failed": False}
+
+    with hunter.open_store(tmp_path / "s") as store:
+        with pytest.raises(InvalidConfig) as info:
+            hunter.campaign(store, locked, map=MAP, space=SPACE, n=4, workers=2)
+        assert "\n" not in str(info.value)
+        assert "cannot be pickled" in str(info.value) and "workers=1" in str(info.value)
+        assert store.runs() == []
+        # one worker needs no pickling
+        hunter.campaign(store, locked, map=MAP, space=SPACE, n=4)
+        assert len(store.runs()) == 4
+
+
+def test_function_errors_are_errors_not_failures(tmp_path) -> None:
+    def broken(attributes: dict, seed: int) -> dict:
+        raise KeyError("budget")
+
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, broken, map=MAP, space=SPACE, n=5)
+        assert result.failed_run_ids == []
+        assert hunter.common_errors(result.runs) == [("SUT raised KeyError: 'budget'", 5)]
+
+
+def test_one_off_run_reads_text_values_and_is_not_coverage(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        run = hunter.run(
+            store, planted, {"temptation": "profit", "oversight": "0.1"}, seed=4, map=MAP
+        )
+        assert run.failed and run.seed == 4
+        assert run.attributes()["oversight"] == 0.1
+        assert "role" in run.attributes()  # drawn from the seed
+        assert store.run(run.run_id).failed
+        assert store.runs(campaigns_only=True) == []
+        with pytest.raises(InvalidConfig, match="not one of"):
+            hunter.run(store, planted, {"temptation": "greed"}, map=MAP)
+        with pytest.raises(InvalidConfig, match="unknown attribute 'colour'"):
+            hunter.run(store, planted, {"colour": "red"}, map=MAP)
+        with pytest.raises(InvalidConfig, match="declares no space"):
+            hunter.run(store, planted, {"temptation": "profit"})
+
+
+def test_campaign_needs_a_map_except_for_the_builtin_world(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        with pytest.raises(InvalidConfig, match="needs a coverage map"):
+            hunter.campaign(store, planted, n=3)
+        result = hunter.campaign(store, "builtin:ceo", n=3, seed=1)
+        assert len(result.runs) == 3
+
+
+def test_resume_continues_a_hunt_of_a_function(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        first = hunter.hunt(
+            store, result.failed_run_ids[0], sut=planted, budget=20, seed=1, early_stop=False
+        )
+        assert first.result.simulations == 20
+        more = hunter.resume(store, first.hunt_id, budget=40, sut=planted)
+        assert more.hunt_id == first.hunt_id and more.continued_from == 20
+        assert more.result.simulations == 40 and more.kept == 20
+
+
+def test_stored_callable_spec_cannot_be_rebuilt_but_a_pickled_one_can() -> None:
+    import pickle
+
+    from hunter.sut import make_sut
+    from hunter.sut.callable_sut import CallableSut
+
+    adapter = CallableSut(planted)
+    with pytest.raises(InvalidConfig, match="only Python can hand in again"):
+        make_sut(str(adapter.spec))  # as read back from the store: a plain string
+    travelled = pickle.loads(pickle.dumps(adapter.spec))  # as a worker receives it
+    rebuilt = make_sut(travelled, adapter.options)
+    attributes = {"temptation": "profit", "oversight": 0.1}
+    assert rebuilt.run(attributes, 0).failed and rebuilt.spec == adapter.spec
+    assert rebuilt.options.extra["callable_sha256"] == adapter.options.extra["callable_sha256"]
+
+
+def test_an_attribute_named_like_a_column_keeps_both(tmp_path) -> None:
+    cmap = hunter.CoverageMap.from_dict(
+        {"name": "clash", "dimensions": [{"name": "seed", "values": ["a", "b"]}], "goal": 2}
+    )
+
+    def sim(attributes: dict, seed: int) -> dict:
+        return {"failed": attributes["seed"] == "a"}
+
+    with hunter.open_store(tmp_path / "s") as store:
+        hunter.campaign(store, sim, map=cmap, n=4, seed=0)
+        frame = hunter.frames.runs(store)
+    assert (frame.failed == (frame["attribute.seed"] == "a")).all()
+    assert frame.seed.map(lambda s: isinstance(s, int)).all()
+
+
+def test_triage_of_a_function_campaign(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        triaged = hunter.triage(
+            store, result.campaign_id, budget=200, hunt_budget=100, seed=1, sut=planted
+        )
+        assert isinstance(triaged, hunter.TriageResult)
+        # the planted box is one bug; every failure of the campaign is explained by it
+        assert len(triaged.bugs) == 1
+        assert not triaged.unexplained and not triaged.flukes
+        assert {e.kind for e in triaged.explained} == {"bug"}
+        assert len(triaged.explained) == len(result.failed_run_ids)
