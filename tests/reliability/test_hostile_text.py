@@ -82,8 +82,9 @@ def test_hostile_text_is_inert_in_every_output(hostile_store, capsys):
     for name, text in outputs.items():
         for ch in CONTROL:
             assert ch not in text, f"{name} passes {ch!r} to the terminal"
-    for name in ("runs", "campaign table"):
-        assert "[bold red]red[/]" in outputs[name] and "[/]" in outputs[name], name
+    # Map values that are rich markup print as written (``hunter runs`` cuts attributes to
+    # its column, so the coverage table is where they show whole).
+    assert "[bold red]red[/]" in outputs["campaign table"] and "[/]" in outputs["campaign table"]
     assert "\\x1b]0;pwned" in outputs["show"]  # made visible, not dropped
     for name in ("runs --json", "show --json", "report json"):
         _strict(outputs[name])
