@@ -258,7 +258,9 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
     if out_path and not Path(out_path).resolve().parent.is_dir():
         raise InvalidConfig(f"--out {out_path}: folder {Path(out_path).parent} does not exist")
     with open_store(store_dir) as store:
-        text = build_report(store, hunt_id, cast(Literal["md", "html", "json"], fmt))
+        text = build_report(
+            store, hunt_id, cast(Literal["md", "html", "json"], fmt), store_name=store_dir
+        )
         if out_path is None and fmt == "html":
             # A page of HTML in the terminal helps nobody: it goes beside the store's data.
             folder = (store.folder or Path(store_dir)) / "reports"
