@@ -133,12 +133,12 @@ def test_any_map_or_space_loads_or_is_invalid_config(raw_map, raw_space):
 
 def _digest(folder: Path) -> str:
     path = folder / DB_NAME
-    if not path.exists():
-        return "absent"
-    db = sqlite3.connect(path)
     digest = hashlib.sha256()
+    if not path.exists():  # no store, or an empty new one: nothing stored either way
+        return digest.hexdigest()
+    db = sqlite3.connect(path)
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        if table != "hunt_leases":
+        if table not in {"hunt_leases", "schema_version", "sqlite_sequence"}:
             for row in db.execute(f"SELECT * FROM {table} ORDER BY rowid"):
                 digest.update(repr(row).encode())
     db.close()
