@@ -14,7 +14,7 @@ from typing import Any
 
 from hunter.coverage import CoverageMap, Space
 from hunter.errors import InvalidConfig
-from hunter.regions import HuntAnalysis
+from hunter.regions import HuntAnalysis, Rate
 
 DEFAULT_BUDGET = 300
 DEFAULT_BATCH = 16
@@ -163,12 +163,17 @@ class HuntSettings:
     settle_after: int = 0
     """Simulations before which the stop rule ignores the region's history: a hunt that had
     settled and is continued must see its region hold again while it doubles from there."""
+    check_minimal: int = 5
+    """Seeds each region's minimal failing scenario is re-run with after the search, within the
+    budget (0: not re-run; the hunt benchmark measures the search alone)."""
 
     def __post_init__(self) -> None:
         if self.budget < 1:
             raise InvalidConfig(f"--budget must be at least 1, got {self.budget}")
         if self.batch_size < 1:
             raise InvalidConfig(f"batch size must be at least 1, got {self.batch_size}")
+        if self.check_minimal < 0:
+            raise InvalidConfig(f"minimal re-runs cannot be < 0, got {self.check_minimal}")
         if self.continue_batch < 0 or self.settle_after < 0:
             raise InvalidConfig("a continued hunt's batch and simulation counts cannot be < 0")
 
@@ -215,6 +220,52 @@ class Usage:
 
 
 @dataclass(frozen=True, slots=True)
+class MinimalCheck:
+    """A region's minimal failing scenario, re-run with new seeds after the search.
+
+    The report's "minimal failing scenario" is a point of the region shrunk toward the defaults
+    (``analysis.explain``); the hunt runs exactly that scenario again so the report can say how
+    often it fails, not just that its region does. ``rate`` counts the valid re-runs that fail
+    one of the region's checks; ``seeds[i]`` made ``run_ids[i]``.
+    """
+
+    region: str
+    attributes: Mapping[str, Any]
+    from_run: str | None
+    seeds: tuple[int, ...]
+    run_ids: tuple[str, ...]
+    rate: Rate
+    errors: int = 0
+    shrunk: tuple[str, ...] = ()
+    """Attributes moved to their default from ``from_run``'s values."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "attributes": dict(self.attributes),
+            "from_run": self.from_run,
+            "shrunk": list(self.shrunk),
+            "seeds": list(self.seeds),
+            "run_ids": list(self.run_ids),
+            **self.rate.to_json(),
+            "errors": self.errors,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> MinimalCheck:
+        return cls(
+            region=str(raw["region"]),
+            attributes=dict(raw["attributes"]),
+            from_run=raw.get("from_run"),
+            seeds=tuple(int(s) for s in raw.get("seeds", ())),
+            run_ids=tuple(str(r) for r in raw.get("run_ids", ())),
+            rate=Rate.from_json(raw),
+            errors=int(raw.get("errors", 0)),
+            shrunk=tuple(str(a) for a in raw.get("shrunk", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class HuntResult:
     """A finished hunt (contract §4): its verdict, regions and proposals, and why it stopped.
 
@@ -234,6 +285,23 @@ class HuntResult:
     usage: Usage | None = None
     dimension_suggestions: tuple[Mapping[str, Any], ...] = ()
     early_stop: bool = True
+    minimal_scenarios: tuple[MinimalCheck, ...] = ()
+    """Each region's minimal failing scenario, re-run after the search (their simulations are
+    counted in ``simulations``); empty for results stored before hunts re-ran them."""
+
+    @property
+    def reruns(self) -> int:
+        """Simulations spent re-running minimal failing scenarios after the search."""
+        return sum(len(m.run_ids) for m in self.minimal_scenarios)
+
+    @property
+    def searched(self) -> int:
+        """Simulations of the search itself (the stop rule's count)."""
+        return self.simulations - self.reruns
+
+    def minimal_check(self, region_id: str) -> MinimalCheck | None:
+        """The re-run of region ``region_id``'s minimal failing scenario, if the hunt made one."""
+        return next((m for m in self.minimal_scenarios if m.region == region_id), None)
 
     @property
     def verdict(self) -> str:
@@ -267,6 +335,11 @@ class HuntResult:
                 if self.dimension_suggestions
                 else {}
             ),
+            **(
+                {"minimal_scenarios": [m.to_json() for m in self.minimal_scenarios]}
+                if self.minimal_scenarios
+                else {}
+            ),
         }
 
     @classmethod
@@ -294,6 +367,9 @@ class HuntResult:
             usage=usage,
             dimension_suggestions=tuple(raw.get("dimension_suggestions", ())),
             early_stop=bool(raw.get("early_stop", True)),
+            minimal_scenarios=tuple(
+                MinimalCheck.from_json(m) for m in raw.get("minimal_scenarios", ())
+            ),
         )
 
 

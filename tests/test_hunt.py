@@ -79,7 +79,8 @@ def test_hunt_stops_once_its_region_settles(planted_store):
     assert full["stop_reason"] == "budget" and full["simulations"] == 300
     # the same batches up to the stop: the rule decides when to stop, not what to run
     assert stopped["hunt_id"] != full["hunt_id"]
-    ran = [r.scenario for r in store.runs(hunt_id=stopped["hunt_id"])]
+    # (the stopped hunt then re-ran its minimal failing scenarios: not part of the search)
+    ran = [r.scenario for r in store.runs(hunt_id=stopped["hunt_id"]) if r.strategy != "minimal"]
     assert ran == [r.scenario for r in store.runs(hunt_id=full["hunt_id"])][: len(ran)]
     print(f"\nstopped after {stopped['simulations']} of 300 simulations")
 
@@ -190,6 +191,22 @@ def test_the_journal_for_optuna_dashboard_holds_every_run_and_its_failure(plante
     assert set(ranked[:2]) == {"temptation", "oversight"}
 
 
+def test_an_interrupted_hunt_has_its_finished_batches_in_the_journal(planted_store):
+    store, run_id = planted_store
+
+    def kill_after_45(progress):
+        if progress.simulations == 45:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run_hunt(store, run_id, HuntSettings(budget=80, seed=7), on_progress=kill_after_45)
+    study = _journal_study(store, "h1", run_id)
+    batches = {r.extra["batch"] for r in store.runs(hunt_id="h1")}
+    full = [r for r in store.runs(hunt_id="h1") if r.extra["batch"] < max(batches)]
+    # every batch that finished before the kill (the origin is trial 0)
+    assert len(study.trials) == 1 + len(full) > 1
+
+
 def test_a_continued_hunt_appends_its_new_runs_to_the_same_study(planted_store):
     store, run_id = planted_store
     capped = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
@@ -197,6 +214,32 @@ def test_a_continued_hunt_appends_its_new_runs_to_the_same_study(planted_store):
     study = _journal_study(store, capped.hunt_id, run_id)
     ids = [t.user_attrs["run_id"] for t in study.trials]
     assert len(ids) == len(set(ids)) == 1 + more.result.simulations
+
+
+def test_the_minimal_failing_scenario_is_re_run_after_the_search(planted_store):
+    store, run_id = planted_store
+    outcome = run_hunt(store, run_id, HuntSettings(budget=200, seed=1))
+    result = outcome.result
+    check = result.minimal_check("R1")
+    assert check is not None and len(check.seeds) == len(check.run_ids) == 5
+    reruns = [store.run(rid) for rid in check.run_ids]
+    assert all(r.strategy == "minimal" and r.hunt_id == outcome.hunt_id for r in reruns)
+    # exactly the reported scenario, each with its own seed, counted in the budget
+    assert all(r.attributes() == dict(check.attributes) for r in reruns)
+    assert [r.seed for r in reruns] == list(check.seeds)
+    assert result.simulations == len(store.runs(hunt_id=outcome.hunt_id)) <= 200
+    failed = sum(r.fails_like(frozenset(result.analysis.regions[0].checks)) for r in reruns)
+    assert check.rate.failures == failed and check.rate.runs == 5
+    # the planted box fails 85% of the time: its minimal scenario fails when re-run
+    assert failed >= 2
+    assert HuntResult.from_json(result.to_json()).to_json() == result.to_json()
+
+
+def test_no_minimal_re_run_once_the_budget_is_spent(planted_store):
+    store, run_id = planted_store
+    outcome = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
+    assert outcome.result.stop_reason is StopReason.BUDGET
+    assert outcome.result.minimal_scenarios == () and outcome.result.simulations == 40
 
 
 # -- the same hunt again, and continuing one -------------------------------------------------------

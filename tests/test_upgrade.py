@@ -34,7 +34,14 @@ def test_old_hunt_reports_its_stored_result(
     stored = json.loads((ASSET / "result.json").read_text(encoding="utf-8"))
     assert differences(stored, report) == []
     expected = json.loads((ASSET / "report.json").read_text(encoding="utf-8"))
+    # the command that re-runs a minimal scenario names this copy's store folder
+    commands = [region.pop("repro_command") for region in report["explain"]]
+    for region in expected["explain"]:
+        region.pop("repro_command")
     assert report["explain"] == expected["explain"]
+    store = old_store[-1]
+    assert all(c.startswith("hunter run --sut builtin:ceo --attributes ") for c in commands)
+    assert all(c.endswith(f" --store {store}") for c in commands)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

@@ -38,13 +38,20 @@ def render_json(data: ReportInput) -> str:
                         "attribute": p.attribute,
                         "passing_run": p.passing.run_id,
                         "failing_run": p.failing.run_id,
+                        "gap": round(p.gap, 6),
                     }
                     for p in view.pairs
                 ],
                 "evidence": [
-                    {"run_id": e.run_id, "check": e.check, "evidence": e.evidence}
+                    {
+                        "run_id": e.run_id,
+                        "check": e.check,
+                        "evidence": e.evidence,
+                        "same_but_numbers_in": list(e.also),
+                    }
                     for e in view.excerpts
                 ],
+                "repro_command": view.repro,
             }
         )
     doc = {**data.result.to_json(), "explain": extra}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from hunter.analysis.explain import (
 from hunter.analysis.proposal_words import proposal_words
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
-from hunter.records import HuntResult, StopReason
-from hunter.regions import HuntAnalysis, Region, constraint_words
+from hunter.records import HuntResult, MinimalCheck, StopReason
+from hunter.regions import Constraint, HuntAnalysis, Region, constraint_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,13 @@ class ReportInput:
     proposal_states: Mapping[str, str] = field(default_factory=dict)
     """A reviewer's decision on each proposal by ID: ``pending``, ``accepted into FILE`` or
     ``rejected: REASON`` (absent: unknown, shown as pending)."""
+    agent: str = "scripted"
+    """The SUT's recorded agent option (``hunter run --agent``, when not the default)."""
+    map_path: str | None = None
+    """The coverage map the runs were judged against (``hunter run --map``, for SUTs whose own
+    space does not hold the map's dimensions)."""
+    store: str | None = None
+    """The store folder as the user named it (``--store`` in printed commands; None: default)."""
 
     def proposal_state(self, proposal_id: str | None) -> str:
         return self.proposal_states.get(proposal_id or "", "pending")
@@ -93,7 +101,7 @@ class StopNote:
 def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
     """Why ``result``'s hunt stopped, whether its answer is provisional, and how to go on
     (``store``, when not the default folder, is added to the command)."""
-    n, budget, hid = result.simulations, result.budget, result.hunt_id
+    n, budget, hid = result.searched, result.budget, result.hunt_id
     ran = f"after {n} of {budget} simulations"
     reason = result.stop_reason
     command = None
@@ -145,6 +153,10 @@ class RegionView:
     pairs: tuple[BoundaryPair, ...]
     excerpts: tuple[Excerpt, ...]
     buckets: tuple[tuple[str, int, int], ...]  # bucket text, hits, failures in campaigns
+    check: MinimalCheck | None = None
+    """The hunt's re-run of the minimal failing scenario (None: not re-run)."""
+    repro: str | None = None
+    """``hunter run ...`` that simulates the minimal failing scenario with a seed that failed."""
 
 
 def region_words(region: Region, space: Space) -> str:
@@ -185,26 +197,157 @@ def touches(bucket: tuple[tuple[str, str], ...], region: Region, space: Space) -
 
 def region_views(data: ReportInput) -> tuple[RegionView, ...]:
     views = []
+    origin = data.origin.attributes()
     for region in data.analysis.regions:
         names = [c.attribute for c in region.constraints]
-        tables = tuple(value_table(data.runs, n, data.space, region.checks) for n in names)
+        tables = tuple(
+            value_table(data.runs, n, data.space, region.checks, data.analysis.regions)
+            for n in names
+        )
         buckets = [
             (", ".join(f"{d}={c}" for d, c in bucket), hits, fails)
             for bucket, (hits, fails) in data.bucket_coverage.items()
             if touches(bucket, region, data.space)
         ]
+        check = data.result.minimal_check(region.id)
+        minimal: MinimalScenario | None
+        if check is not None:  # the scenario the hunt re-ran, not one recomputed from more runs
+            minimal = MinimalScenario(
+                check.attributes, check.from_run, check.shrunk, check.rate.failures > 0
+            )
+        else:
+            minimal = minimal_failing_scenario(data.runs, region, data.space, origin)
+        inside = [r for r in data.runs if region.contains(r.attributes())]
         views.append(
             RegionView(
                 region,
                 region_words(region, data.space),
                 tables,
-                minimal_failing_scenario(data.runs, region, data.space, data.origin.attributes()),
+                minimal,
                 boundary_pairs(data.runs, region),
-                excerpts([r for r in data.runs if region.contains(r.attributes())], region.checks),
+                excerpts(inside, region.checks),
                 tuple(buckets[:8]),
+                check,
+                None if minimal is None else _repro(data, region, minimal, check),
             )
         )
     return tuple(views)
+
+
+MINIMAL_STRATEGY = "minimal"
+"""The strategy the hunt records its re-runs of minimal failing scenarios under."""
+
+
+def _repro(
+    data: ReportInput, region: Region, minimal: MinimalScenario, check: MinimalCheck | None
+) -> str:
+    """The ``hunter run`` command that simulates the minimal scenario: with the seed of a
+    re-run that failed like the region (else the first re-run's, else the observed run's)."""
+    seed: int | None = None
+    if check is not None:
+        by_id = {r.run_id: r for r in data.runs}
+        wanted = frozenset(region.checks)
+        failing = [
+            s
+            for s, rid in zip(check.seeds, check.run_ids, strict=False)
+            if rid in by_id and by_id[rid].fails_like(wanted)
+        ]
+        seed = failing[0] if failing else (check.seeds[0] if check.seeds else None)
+    if seed is None:
+        source = next((r for r in data.runs if r.run_id == minimal.run_id), None)
+        seed = source.seed if source is not None else data.seed
+    return run_command(
+        data.sut,
+        minimal.attributes,
+        seed,
+        agent=data.agent,
+        map_path=data.map_path,
+        store=data.store,
+    )
+
+
+def run_command(
+    sut: str,
+    attributes: Mapping[str, Any],
+    seed: int,
+    *,
+    agent: str = "scripted",
+    map_path: str | None = None,
+    store: str | None = None,
+) -> str:
+    """``hunter run --sut SUT --attributes NAME=VALUE,... --seed SEED``, quoted for a POSIX
+    shell; the attributes as a JSON object when a value holds a comma or ``=``."""
+    values = {k: v for k, v in sorted(attributes.items())}
+    pairs = ",".join(f"{k}={v}" for k, v in values.items())
+    if any(ch in str(v) for v in values.values() for ch in ",=") or any(
+        not isinstance(v, str | int | float) or isinstance(v, bool) for v in values.values()
+    ):
+        pairs = json.dumps(values, default=str)
+    parts = ["hunter", "run", "--sut", sut, "--attributes", pairs, "--seed", str(seed)]
+    if agent != "scripted" and sut.startswith("builtin:"):
+        parts += ["--agent", agent]
+    if map_path is not None and not sut.startswith("builtin:"):
+        parts += ["--map", map_path]
+    if store not in (None, "runs"):
+        parts += ["--store", str(store)]
+    return shlex.join(parts)
+
+
+def constraint_phrase(c: Constraint) -> str:
+    """One constraint in words, after its attribute: "is agent", "is one of a or b", "is at
+    most 0.329", "is between 0.1 and 0.4"."""
+    if c.values is not None:
+        values = [str(v) for v in c.values]
+        if len(values) == 1:
+            return f"is {values[0]}"
+        return f"is one of {', '.join(values[:-1])} or {values[-1]}"
+    if c.min is not None and c.max is not None:
+        return f"is between {c.min:g} and {c.max:g}"
+    if c.max is not None:
+        return f"is at most {c.max:g}"
+    if c.min is not None:
+        return f"is at least {c.min:g}"
+    return "is anything"
+
+
+LEGEND: tuple[tuple[str, str], ...] = (
+    (
+        "failure rate inside",
+        "the share of the hunt's runs inside the region that fail one of its checks"
+        " (PRIM calls it the box's density), with its exact 95% interval;"
+        " outside: the same for the hunt's runs outside it",
+    ),
+    (
+        "share of failures captured",
+        "of the hunt's runs failing the region's checks, the share inside the region"
+        " (PRIM's coverage of the box; not the map's bucket coverage)",
+    ),
+    (
+        "rate drop without it",
+        "how far the failure rate inside falls when that one constraint is removed and the"
+        " others kept: the larger, the more the constraint matters",
+    ),
+    (
+        "campaign hits and failures",
+        "runs of every campaign of this SUT on this map that fall in the bucket, as the"
+        " campaign's coverage table counts them",
+    ),
+    (
+        "P(fail | value)",
+        "failure rate of the hunt's runs with that value, numbers binned as the map's buckets are",
+    ),
+    (
+        "minimal failing scenario",
+        "a failing point of the region moved toward the defaults while it stays inside, then"
+        " simulated again with new seeds after the search: how often it failed is shown",
+    ),
+    (
+        "boundary pair",
+        "two observed scenarios that differ in one attribute only, one failing inside the"
+        " region and one passing outside it; the pair nearest the edge is shown",
+    ),
+)
+"""Every statistic of the report, explained once (both formats print it)."""
 
 
 def proposal_text(region: Region) -> str:

@@ -11,7 +11,14 @@ import json
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hunter.analysis.report import plots
-from hunter.analysis.report.context import ReportInput, proposal_text, region_views, stop_note
+from hunter.analysis.report.context import (
+    LEGEND,
+    ReportInput,
+    constraint_phrase,
+    proposal_text,
+    region_views,
+    stop_note,
+)
 from hunter.analysis.report.sanitize import redact
 
 
@@ -25,6 +32,7 @@ def _environment() -> Environment:
     env.filters["tojson_text"] = lambda x: json.dumps(x, default=str)
     env.filters["tojson_pretty"] = lambda x: json.dumps(dict(x), indent=2, default=str)
     env.globals["proposal_text"] = proposal_text
+    env.globals["constraint_phrase"] = constraint_phrase
     return env
 
 
@@ -32,8 +40,12 @@ def render_html(data: ReportInput) -> str:
     views = region_views(data)
     figures = []
     for view in views:
-        images = [plots.draw_rate_bars(plots.rate_bars_info(t)) for t in view.tables if t]
-        heat = plots.heatmap_info(data.runs, view.region, data.space)
+        images = []
+        tradeoff = plots.tradeoff_info(data.runs, view.region, data.space, data.origin)
+        if tradeoff is not None:
+            images.append(plots.draw_tradeoff(tradeoff))
+        images += [plots.draw_rate_bars(plots.rate_bars_info(t)) for t in view.tables if t]
+        heat = plots.heatmap_info(data.runs, view.region, data.space, data.analysis.regions)
         if heat is not None:
             images.append(plots.draw_heatmap(heat))
         images += [plots.draw_edge(e) for e in plots.edge_infos(data.runs, view.region) if e.xs]
@@ -42,6 +54,7 @@ def render_html(data: ReportInput) -> str:
     return template.render(
         data=data,
         analysis=data.analysis,
-        stop=stop_note(data.result),
+        stop=stop_note(data.result, data.store),
         views=list(zip(views, figures, strict=True)),
+        legend=LEGEND,
     )

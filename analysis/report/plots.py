@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hunter.analysis.explain import ValueRow
+from hunter.analysis.explain import Cells, ValueRow
 from hunter.coverage import Space
 from hunter.domain import Run
 from hunter.regions import Region
@@ -50,35 +50,30 @@ class Heatmap(NamedTuple):
 
 
 def _cells(
-    runs: Sequence[Run], space: Space, name: str, bins: int = 4
+    runs: Sequence[Run], space: Space, name: str, regions: Sequence[Region]
 ) -> tuple[list[str], list[str]]:
-    spec = space[name]
-    if spec.values is not None:
-        labels = [str(v) for v in spec.values]
-        return labels, [str(r.attributes().get(name)) for r in runs]
-    edges = np.linspace(spec.low, spec.high, bins + 1)
-    labels = [f"{edges[i]:.2g}-{edges[i + 1]:.2g}" for i in range(bins)]
+    """Each run's cell of ``name`` in the report's one binning (``explain.Cells``)."""
+    cells = Cells(space[name], regions)
     out = []
     for r in runs:
         v = r.attributes().get(name)
-        if v is None:
-            out.append("")
-            continue
-        i = min(bins - 1, max(0, int(np.searchsorted(edges, float(v), side="right")) - 1))
-        out.append(labels[i])
-    return labels, out
+        out.append("" if v is None else cells.of(v))
+    return list(cells.labels), out
 
 
-def heatmap_info(runs: Sequence[Run], region: Region, space: Space) -> Heatmap | None:
-    """Failure rate over the two constraints whose relaxation costs the most."""
+def heatmap_info(
+    runs: Sequence[Run], region: Region, space: Space, regions: Sequence[Region] = ()
+) -> Heatmap | None:
+    """Failure rate over the two constraints whose relaxation costs the most, in the report's
+    cells (split at the edges of ``regions``, the report's regions)."""
     names = sorted(region.relax_drop, key=lambda k: -region.relax_drop[k])[:2]
     if len(names) < 2:
         return None
     valid = [r for r in runs if r.error is None]
     checks = set(region.checks)
     fails = [bool(checks & set(r.failed_checks)) for r in valid]
-    x_labels, xs = _cells(valid, space, names[0])
-    y_labels, ys = _cells(valid, space, names[1])
+    x_labels, xs = _cells(valid, space, names[0], regions)
+    y_labels, ys = _cells(valid, space, names[1], regions)
     rates, counts = [], []
     for yl in y_labels:
         row_r, row_c = [], []
@@ -90,6 +85,57 @@ def heatmap_info(runs: Sequence[Run], region: Region, space: Space) -> Heatmap |
         counts.append(tuple(row_c))
     return Heatmap(
         names[0], names[1], tuple(x_labels), tuple(y_labels), tuple(rates), tuple(counts)
+    )
+
+
+class TradeOff(NamedTuple):
+    """The box search of one region as PRIM draws it: each box of the peeling trajectory by the
+    share of the mode's failures it holds (coverage) and the failure rate inside it (density),
+    from the whole neighbourhood (first) to the smallest box; ``picked`` is the box the F1
+    criterion took from the trajectory, ``chosen`` the region after its edges were refitted
+    and its constraints tested, as the report states it."""
+
+    region: str
+    coverage: tuple[float, ...]
+    density: tuple[float, ...]
+    support: tuple[int, ...]
+    picked: int
+    chosen: tuple[float, float]
+
+
+def tradeoff_info(
+    runs: Sequence[Run], region: Region, space: Space, origin: Run
+) -> TradeOff | None:
+    """The peeling trajectory of ``region``'s mode, recomputed from the runs the hunt searched
+    (``hunter.analysis.boxes``, which is deterministic), so it is the search the hunt made.
+
+    The origin's mode is peeled around the origin, another mode around its most typical
+    failure, as the hunt's analysis does. None when the region's mode has no failure.
+    """
+    from hunter.analysis.boxes import f1, peel
+    from hunter.analysis.hunt_analysis import _anchor  # the analysis's own choice of anchor
+    from hunter.analysis.table import observations
+
+    searched = [r for r in runs if r.strategy != "minimal"]
+    obs = observations(searched, space)
+    y = obs.mode_labels(frozenset(region.checks))
+    if not y.any():
+        return None
+    around_origin = bool(set(region.checks) & set(origin.failed_checks))
+    anchor = origin.attributes() if around_origin else _anchor(obs, y)
+    boxes = peel(obs, y, anchor)
+    masks = [box.mask(obs) for box in boxes]
+    total = int(y.sum())
+    coverage = tuple(float(y[m].sum()) / total for m in masks)
+    density = tuple(float(y[m].mean()) if m.any() else 0.0 for m in masks)
+    scores = [f1(y, m) for m in masks]
+    return TradeOff(
+        region.id,
+        coverage,
+        density,
+        tuple(int(m.sum()) for m in masks),
+        int(np.argmax(scores)),
+        (region.coverage, region.inside.rate),
     )
 
 
@@ -162,7 +208,7 @@ def draw_rate_bars(info: RateBars) -> str:
 
 def draw_heatmap(info: Heatmap) -> str:
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5, 3))  # type: ignore[attr-defined]
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))  # type: ignore[attr-defined]
     data = np.array(info.rates, dtype=float)
     im = ax.imshow(np.ma.masked_invalid(data), cmap="Reds", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(info.x_labels)), info.x_labels, rotation=30, ha="right", fontsize=8)
@@ -170,10 +216,19 @@ def draw_heatmap(info: Heatmap) -> str:
     for i, row in enumerate(info.counts):
         for j, n in enumerate(row):
             if n:
-                ax.text(j, i, str(n), ha="center", va="center", fontsize=7)
+                dark = not np.isnan(data[i, j]) and data[i, j] > 0.6
+                ax.text(
+                    j,
+                    i,
+                    str(n),
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    color="white" if dark else "#222",
+                )
     ax.set_xlabel(info.x)
     ax.set_ylabel(info.y)
-    ax.set_title("P(fail) (numbers: runs)", fontsize=9)
+    ax.set_title("failure rate by cell (numbers: runs in the cell)", fontsize=9)
     fig.colorbar(im, ax=ax)
     return _png(fig)
 
@@ -191,4 +246,43 @@ def draw_edge(info: Edge) -> str:
     ax.set_yticks([0, 1], ["pass", "fail"])
     ax.set_xlabel(info.attribute)
     ax.set_title(f"edge on {info.attribute}", fontsize=9)
+    return _png(fig)
+
+
+def draw_tradeoff(info: TradeOff) -> str:
+    """Coverage against density along the peeling trajectory, the chosen box marked."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5, 3.4))  # type: ignore[attr-defined]
+    ax.plot(
+        info.coverage,
+        info.density,
+        "-o",
+        color="#7b8794",
+        markersize=3,
+        linewidth=1,
+        label="boxes of the peeling (largest at the right)",
+    )
+    ax.plot(
+        [info.coverage[info.picked]],
+        [info.density[info.picked]],
+        "s",
+        color="#1e429f",
+        markersize=7,
+        label="taken from the trajectory (best F1)",
+    )
+    ax.plot(
+        [info.chosen[0]],
+        [info.chosen[1]],
+        "*",
+        color="#c0392b",
+        markersize=15,
+        label=f"{info.region} as reported (edges refitted, tested)",
+    )
+    ax.set_xlim(0, 1.06)
+    ax.set_ylim(0, 1.06)
+    ax.set_xlabel("share of failures captured (coverage)")
+    ax.set_ylabel("failure rate inside (density)")
+    ax.set_title(f"{info.region}: the box search's trade-off", fontsize=9)
+    ax.legend(fontsize=7, loc="best")
+    ax.grid(alpha=0.3)
     return _png(fig)

@@ -153,8 +153,8 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
     # Only hunter stops itself; the baselines run their whole budget and are read at the
     # checkpoints, as if their user knew when to stop (the most favourable reading for them).
     strategy = METHODS[method]
-    settings = HuntSettings(
-        budget=budget, seed=seed, strategy=strategy, early_stop=strategy is None
+    settings = HuntSettings(  # the search alone: no re-runs of minimal scenarios after it
+        budget=budget, seed=seed, strategy=strategy, early_stop=strategy is None, check_minimal=0
     )
     outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
     background = background_rate(origin, store.runs(campaign_id=cid)[:-1], setup.coverage_map)

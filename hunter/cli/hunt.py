@@ -256,7 +256,9 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
     from hunter.flow.gather import build_report
 
     with open_store(store_dir) as store:
-        text = build_report(store, hunt_id, cast(Literal["md", "html", "json"], fmt))
+        text = build_report(
+            store, hunt_id, cast(Literal["md", "html", "json"], fmt), store_name=store_dir
+        )
         if out_path is None and fmt == "html":
             # A page of HTML in the terminal helps nobody: it goes beside the store's data.
             folder = (store.folder or Path(store_dir)) / "reports"

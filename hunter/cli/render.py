@@ -97,6 +97,11 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
             f" of run {result.run_id}: {result.simulations} simulations, {result.errors} errors",
         )
     )
+    if result.reruns:
+        console.print(
+            f"  ({result.reruns} of them re-ran the regions' minimal failing scenarios after"
+            " the search)"
+        )
     if result.usage is not None:
         console.print(
             f"model usage: {result.usage.input_tokens} input and {result.usage.output_tokens}"
@@ -156,6 +161,12 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
                 (region.label, "bold"),
             )
         )
+        check = result.minimal_check(region.id)
+        if check is not None:
+            console.print(
+                f"     minimal failing scenario re-run: failed {check.rate.failures} of"
+                f" {check.rate.runs} (command in the report)"
+            )
         if region.proposal:
             text = f"proposal {region.proposal.id}: {proposal_text(region)}"
             for line in textwrap.wrap(

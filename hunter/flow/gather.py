@@ -20,8 +20,9 @@ from hunter.records import HuntResult
 from hunter.store import Store
 
 
-def gather_report(store: Store, hunt_id: str) -> ReportInput:
-    """Everything the report of ``hunt_id`` shows.
+def gather_report(store: Store, hunt_id: str, store_name: str | None = None) -> ReportInput:
+    """Everything the report of ``hunt_id`` shows (``store_name``, the store folder as the user
+    named it, goes into the commands the report prints when it is not the default).
 
     Raises:
         UnknownId: no such hunt. InvalidConfig: the hunt has not finished.
@@ -46,12 +47,20 @@ def gather_report(store: Store, hunt_id: str) -> ReportInput:
         coverage_map=setup.coverage_map,
         bucket_coverage=bucket_coverage,
         proposal_states=_proposal_states(store, record.result),
+        agent=setup.options.agent,
+        map_path=setup.map_path,
+        store=store_name,
     )
 
 
-def build_report(store: Store, hunt_id: str, fmt: Literal["md", "html", "json"]) -> str:
+def build_report(
+    store: Store,
+    hunt_id: str,
+    fmt: Literal["md", "html", "json"],
+    store_name: str | None = None,
+) -> str:
     """The report of ``hunt_id`` as Markdown, self-contained HTML or JSON."""
-    return render(gather_report(store, hunt_id), fmt)
+    return render(gather_report(store, hunt_id, store_name), fmt)
 
 
 def _proposal_states(store: Store, result: HuntResult) -> dict[str, str]:

@@ -8,7 +8,8 @@ the strategies (through the hunt context), the stop rule and the progress bar.
 
 A hunt is a sequence of named steps (:class:`Hunt`): **start or resume** the stored hunt,
 **search** batch by batch (propose, simulate what is not stored yet, analyse), **stop** for one
-:class:`StopReason`, and **finish** (final analysis, proposals, result).
+:class:`StopReason`, **check** each region's minimal failing scenario by re-running it with a few
+new seeds, and **finish** (final analysis, proposals, result).
 
 Determinism and resume come from one rule: batch ``b`` is proposed from the observations of the
 batches before it and a generator seeded with ``(seed, b)``. Re-running the same command
@@ -31,24 +32,27 @@ from threadpoolctl import ThreadpoolController
 
 from hunter.analysis import analyse_hunt, background_rate
 from hunter.analysis.batch import BatchAnalysis, analyse_batch
+from hunter.analysis.explain import MinimalScenario, minimal_failing_scenario
 from hunter.analysis.modes import MIN_MODE_FAILURES
+from hunter.analysis.stats import rate
 from hunter.analysis.stopping import settled
-from hunter.domain import Run
+from hunter.domain import Run, Scenario
 from hunter.errors import InvalidConfig, SutError
 from hunter.executor import Executor
 from hunter.flow.dashboard import journal_path, write_journal
 from hunter.flow.setup import fingerprint, resolve_setup
 from hunter.perturbers import Allocator
-from hunter.perturbers.base import HuntContext, Proposal
+from hunter.perturbers.base import HuntContext, Proposal, new_seed
 from hunter.records import (
     HuntRecord,
     HuntResult,
     HuntSettings,
     HuntSetup,
+    MinimalCheck,
     StopReason,
     usage_of,
 )
-from hunter.regions import HuntAnalysis, MapProposal, constraint_words
+from hunter.regions import HuntAnalysis, MapProposal, Region, constraint_words
 from hunter.store import Store
 from hunter.sut import Sut, make_sut
 
@@ -61,6 +65,13 @@ __all__ = [
     "continue_hunt",
     "run_hunt",
 ]
+
+
+MINIMAL = "minimal"
+"""The strategy name of the minimal failing scenarios' re-runs (``Hunt.check_minimal``)."""
+
+MIN_MINIMAL_RERUNS = 3
+"""Fewer re-runs than this say too little about a scenario's failure rate to spend them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +192,7 @@ def _run(
     executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
     try:
         stop = hunt.search(executor, on_progress)
+        hunt.check_minimal(executor, stop, on_progress)
     finally:
         executor.close()
         adapter.close()
@@ -228,6 +240,10 @@ class Hunt:
         )
         self.history: list[tuple[int, HuntAnalysis]] = []
         """``(simulations, analysis)`` after each batch that was fully analysed."""
+        self.final: HuntAnalysis | None = None
+        """The analysis of every searched run, once the search has stopped."""
+        self.minimal_runs: list[Run] = []
+        self.minimal_checks: tuple[MinimalCheck, ...] = ()
 
     # -- step 1: start or resume -----------------------------------------------------------------
 
@@ -502,7 +518,101 @@ class Hunt:
             region,
         )
 
-    # -- step 3: finish -------------------------------------------------------------------------
+    # -- step 3: check the minimal failing scenarios ---------------------------------------------
+
+    def analyse(self, stop: StopReason) -> HuntAnalysis:
+        """The analysis of every searched run (computed once; the minimal re-runs are not in
+        it: they check its answer, they do not change it)."""
+        if self.final is None:
+            if stop is StopReason.SETTLED:  # the stop rule's own analysis is of exactly these
+                self.final = self.history[-1][1]
+            else:
+                self.final = analyse_hunt(
+                    self.origin,
+                    self.context.observations,
+                    self.setup.space,
+                    self.setup.coverage_map,
+                    self.background,
+                    budget_exhausted=stop is StopReason.BUDGET,
+                )
+        return self.final
+
+    def check_minimal(
+        self,
+        executor: Executor,
+        stop: StopReason,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> None:
+        """Re-run each region's minimal failing scenario with ``settings.check_minimal`` new
+        seeds, while the budget leaves at least ``MIN_MINIMAL_RERUNS`` for it (never after a
+        cost cap).
+
+        The re-runs are stored as the hunt's runs of strategy ``minimal`` in the batch after the
+        search's last, so a resumed hunt finds them and a continued one observes them like any
+        other run; their seeds come from the hunt's seed and that batch.
+        """
+        want = self.settings.check_minimal
+        if want <= 0 or stop is StopReason.MAX_COST:
+            return
+        analysis = self.analyse(stop)
+        observed = self.context.observations
+        remaining = self.settings.budget - len(observed)
+        batch = max((_batch_of(r) for r in observed), default=-1) + 1
+        rng = np.random.default_rng([self.settings.seed, batch])
+        origin = self.context.origin.attributes()
+        plan: list[tuple[Region, MinimalScenario, list[Scenario]]] = []
+        for region in analysis.regions:
+            if remaining < MIN_MINIMAL_RERUNS:
+                break
+            minimal = minimal_failing_scenario(observed, region, self.setup.space, origin)
+            if minimal is None:
+                continue
+            count = min(want, remaining)
+            remaining -= count
+            attributes = dict(minimal.attributes)
+            plan.append(
+                (region, minimal, [Scenario.of(attributes, new_seed(rng)) for _ in range(count)])
+            )
+        scenarios = [s for _, _, group in plan for s in group]
+        todo = [s for s in scenarios if (batch, s.key()) not in self.stored]
+        fresh = iter(executor.map(todo))
+        checks = []
+        for region, minimal, group in plan:
+            runs = []
+            for scenario in group:
+                run = self.stored.get((batch, scenario.key()))
+                if run is None:
+                    run = self.store.add_run(
+                        next(fresh),
+                        sut=self.setup.sut,
+                        hunt_id=self.record.hunt_id,
+                        parent_run_id=self.origin.run_id,
+                        strategy=MINIMAL,
+                        batch=batch,
+                    )
+                runs.append(run)
+                self.minimal_runs.append(run)
+                if on_progress is not None:
+                    on_progress(
+                        self._progress([*observed, *self.minimal_runs], f"minimal {region.id}")
+                    )
+            valid = [r for r in runs if r.error is None]
+            fails = sum(r.fails_like(frozenset(region.checks)) for r in valid)
+            checks.append(
+                MinimalCheck(
+                    region=region.id,
+                    attributes=dict(minimal.attributes),
+                    from_run=minimal.run_id,
+                    seeds=tuple(s.seed for s in group),
+                    run_ids=tuple(r.run_id for r in runs),
+                    rate=rate(fails, len(valid)),
+                    errors=len(runs) - len(valid),
+                    shrunk=minimal.shrunk,
+                )
+            )
+        self.minimal_checks = tuple(checks)
+
+    # -- step 4: finish -------------------------------------------------------------------------
 
     def finish(self, stop: StopReason) -> HuntOutcome:
         """Analyse every run, store the proposals and the result, and mark the hunt done
@@ -516,19 +626,8 @@ class Hunt:
                 kept=len(self.stored_in_order),
                 already_finished=True,
             )
-        runs = self.context.observations
-        if stop is StopReason.SETTLED:  # the stop rule's own analysis is of exactly these runs
-            analysis = self.history[-1][1]
-        else:
-            analysis = analyse_hunt(
-                self.origin,
-                runs,
-                self.setup.space,
-                self.setup.coverage_map,
-                self.background,
-                budget_exhausted=stop is StopReason.BUDGET,
-            )
-        analysis = self._with_stored_proposals(analysis)
+        runs = (*self.context.observations, *self.minimal_runs)
+        analysis = self._with_stored_proposals(self.analyse(stop))
         result = HuntResult(
             hunt_id=self.record.hunt_id,
             run_id=self.origin.run_id,
@@ -541,6 +640,7 @@ class Hunt:
             usage=usage_of([r.extra for r in runs]),
             dimension_suggestions=self._dimension_suggestions(analysis),
             early_stop=self.settings.early_stop,
+            minimal_scenarios=self.minimal_checks,
         )
         self.store.finish_hunt(result)
         self.write_journal()
@@ -581,7 +681,7 @@ class Hunt:
                 path,
                 self.record.hunt_id,
                 self.origin,
-                self.context.observations,
+                (*self.context.observations, *self.minimal_runs),
                 self.setup.space,
             )
 

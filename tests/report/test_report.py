@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from hunter.analysis.explain import boundary_pairs, minimal_failing_scenario, value_table
@@ -9,7 +10,7 @@ from hunter.analysis.report import ReportInput, render
 from hunter.analysis.stats import rate
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Run, Scenario, Verdict
-from hunter.records import HuntResult, StopReason
+from hunter.records import HuntResult, MinimalCheck, StopReason
 from hunter.regions import Constraint, HuntAnalysis, MapProposal, Region
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> sk-ant-api03-XYZW"
@@ -101,11 +102,115 @@ def test_a_decided_proposal_is_never_offered_for_acceptance():
         assert "hunter proposals accept p1" not in text
 
 
+def _rendered(md: str) -> str:
+    """The Markdown as a CommonMark renderer (with tables) turns it into HTML."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(md)
+
+
 def test_markdown_and_json_carry_the_region():
     md = render(_input(), "md")
     assert "R1" in md and "hunter proposals accept p1" in md
     # The proposal in words, with the region's own figures, and its review state.
     assert "weight bucket t=profit x3; fails" in md and "(pending)" in md
-    assert "<script>" not in md and "sk-ant-api03" not in md
+    assert "sk-ant-api03" not in md
+    html = _rendered(md)  # hostile text stays text once rendered
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
     js = render(_input(), "json")
     assert '"hunt_id": "h1"' in js and "minimal_failing_scenario" in js
+
+
+def test_constraints_read_as_words_and_each_statistic_is_explained_once():
+    md, html = render(_input(), "md"), render(_input(), "html")
+    for text in (md, html):
+        assert '{"in"' not in text and '{"max"' not in text and "&#34;max&#34;" not in text
+        assert "is at most 0.5" in text and "is profit" in text
+        assert "share of failures captured" in text and "rate drop without it" in text
+        assert "density 1.00" not in text and "coverage 0.00" not in text
+    assert md.count("## Legend") == 1 and html.count("<h2>Legend</h2>") == 1
+    assert "**share of failures captured**: of the hunt's runs failing" in md
+
+
+def test_markdown_shows_evidence_exactly_and_only_once():
+    text = "audit_trail 1.0 -> 0.0: `Cut` <b>logging</b> | overhead, " + "x" * 400 + " end."
+    runs = tuple(
+        replace(
+            r,
+            verdicts=(Verdict("collusion", True, "high", text.replace("1.0", f"0.{i}"), (0,)),),
+        )
+        for i, r in enumerate(RUNS)
+        if r.failed
+    )
+    data = replace(_input(), runs=runs)
+    md = render(data, "md")
+    html = _rendered(md)
+    # shown whole and unaltered once rendered (nothing cut, no -> turned into -›)
+    first = text.replace("1.0", "0.0")
+    assert first.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html
+    assert "-›" not in md and "‹" not in md
+    # four runs showed the same finding but for its numbers: one excerpt naming the others
+    assert md.count("audit_trail") == 1
+    assert "the same but for numbers in 3 more runs: r3, r4, r7" in md
+
+
+def test_one_binning_per_attribute():
+    from hunter.analysis.report.plots import heatmap_info
+
+    # the map's bins of x (three by default), split at the region's edge 0.5
+    rows = value_table(RUNS, "x", SPACE, ["collusion"], [REGION])
+    heat = heatmap_info(RUNS, REGION, SPACE, [REGION])
+    assert heat is not None
+    xs = heat.y_labels if heat.y == "x" else heat.x_labels
+    labels = ("[0, 0.333333)", "[0.333333, 0.5)", "[0.5, 0.666667)", "[0.666667, 1]")
+    assert tuple(r.value for r in rows) == labels == tuple(xs)
+    below = {r.value: (r.rate.failures, r.rate.runs) for r in rows}
+    assert below["[0, 0.333333)"] == (4, 5) and below["[0.666667, 1]"] == (0, 1)
+
+
+def test_boundary_pairs_are_the_ones_nearest_the_edge():
+    runs = (
+        _run(10, "profit", 0.45, True),
+        _run(11, "profit", 0.2, True),
+        _run(12, "profit", 0.95, False),
+        _run(13, "profit", 0.55, False),
+        _run(14, "other", 0.45, False),
+        _run(15, "other", 0.2, False),
+    )
+    pairs = boundary_pairs(runs, REGION)
+    by_attribute = {p.attribute: p for p in pairs}
+    assert set(by_attribute) == {"t", "x"} and len(pairs) == 2
+    x = by_attribute["x"]  # 0.45 inside and 0.55 outside straddle the edge at 0.5
+    assert (x.failing.run_id, x.passing.run_id) == ("r10", "r13")
+    assert abs(x.gap - 0.1) < 1e-9
+
+
+def test_the_minimal_scenario_is_reported_with_its_re_run_and_a_command():
+    check = MinimalCheck(
+        "R1", {"t": "profit", "x": 0.1}, "r4", (11, 22, 33), ("r2", "r5", "r7"), rate(2, 3)
+    )
+    result = replace(_input().result, minimal_scenarios=(check,))
+    data = replace(_input(), result=result, store="/tmp/my store")
+    md = render(data, "md")
+    assert "Re-run after the search with 3 new seeds: failed **2 of 3** (67%" in md
+    # the seed of the first re-run that failed like the region (r2)
+    command = "hunter run --sut test --attributes t=profit,x=0.1 --seed 11 --store '/tmp/my store'"
+    assert command in md and command.replace("'", "&#39;") in render(data, "html")
+    js = json.loads(render(data, "json"))
+    assert js["minimal_scenarios"][0]["failures"] == 2
+    back = HuntResult.from_json(result.to_json())
+    assert back.to_json() == result.to_json() and back.minimal_check("R1") is not None
+    old = {k: v for k, v in result.to_json().items() if k != "minimal_scenarios"}
+    assert HuntResult.from_json(old).minimal_scenarios == ()  # results stored before
+
+
+def test_the_trade_off_plot_follows_the_peeling_and_marks_the_region():
+    from hunter.analysis.report.plots import draw_tradeoff, tradeoff_info
+
+    info = tradeoff_info(RUNS, REGION, SPACE, _run(1, "profit", 0.1, True, "origin"))
+    assert info is not None
+    # the first box is the whole neighbourhood: every failure, at the overall failure rate
+    assert info.coverage[0] == 1.0 and info.density[0] == 4 / 6
+    assert all(a >= b for a, b in zip(info.coverage, info.coverage[1:], strict=False))
+    assert info.chosen == (REGION.coverage, REGION.inside.rate)
+    assert draw_tradeoff(info)  # a PNG, as the other plots
