@@ -10,6 +10,7 @@ from hunter.bench.hunt import bench_hunt, table_text
 def test_bench_hunt_rows_summary_and_table(tmp_path):
     result = bench_hunt(
         quick=True,
+        budget=200,
         seeds=1,
         landscapes=["missing_cross"],
         methods=["hunter", "neighbourhood", "tpe"],
@@ -28,6 +29,17 @@ def test_bench_hunt_rows_summary_and_table(tmp_path):
     assert summary["ratio_vs_tpe"] == round(hunter / (rows["tpe"]["sims_to_f1_90"] or 200), 3)
     assert summary["mean_sims_to_f1_90"]["hunter"] == hunter
     assert rows["neighbourhood"]["simulations"] == 200  # baselines spend their whole budget
+    assert rows["hunter"]["kind"] == "clear" and rows["hunter"]["stop_reason"] in {
+        "settled",
+        "budget",
+    }
+    stops = summary["stop_errors"]
+    assert stops["self_stopped"] == (rows["hunter"]["stop_reason"] == "settled")
+    assert stops["wrong"] == (
+        stops["self_stopped"]
+        and (rows["hunter"]["origin_f1"] < 0.9 or not rows["hunter"]["label_ok"])
+    )
+    assert set(summary["by_class"]["clear"]) == {"hunter", "neighbourhood", "tpe"}
     text = table_text(result)
     assert "| missing_cross | hunter |" in text and "hunter / method (mean)" in text
     assert (tmp_path / "bench_hunt.csv").is_file() and (tmp_path / "bench_hunt.png").is_file()

@@ -3,7 +3,15 @@
 Every method gets the same landscapes, seeds, budget and analysis; only the search differs:
 hunter's allocator, uniform sampling over the whole space (the scenario-discovery practice:
 sample, then bound), the random neighbourhood alone, Optuna TPE alone, and one-at-a-time alone.
+``prim`` is the scenario-discovery standard itself: EMA Workbench's PRIM on the uniform method's
+own samples (same seed, same budget), its box chosen on the peeling trajectory by F1
+(:mod:`hunter.bench.prim_baseline`; skipped with one line when the bench extra is missing).
 Region F1 is measured against the planted box on a fixed uniform sample of the space.
+
+Besides speed, the benchmark measures trust: how often a hunt that stopped itself (settled, or
+called a fluke) is wrong, i.e. its origin's region has F1 < 0.9 against the origin's plant or
+its label is wrong. A stopped hunt is trusted more than a budget-capped one, so this rate is
+the figure the stop rule is held to.
 """
 
 from __future__ import annotations
@@ -41,11 +49,17 @@ METHODS: dict[str, str | None] = {
     "hunter": None,
     "uniform": "uniform",
     "neighbourhood": "neighbourhood",
+    "prim": "uniform",
     "tpe": "optuna",
     "one_at_a_time": "one_at_a_time",
 }
+"""Each method and the strategy its hunt runs (None: hunter's allocator). ``prim`` hunts like
+``uniform`` and reads the samples with PRIM instead of hunter's analysis."""
+QUICK_METHODS = ("hunter", "uniform", "neighbourhood", "prim")
+"""The quick run leaves out TPE and one-at-a-time, the slowest and the weakest baselines."""
 BUDGET = 400
-CHECKPOINTS = tuple(range(25, 401, 25))
+QUICK_BUDGET = 300
+CHECKPOINTS = (*range(25, 401, 25),)
 """Where each hunt's F1 is read: every 25 simulations, so no method's figure is rounded up by
 more than 24 (a hunt that stops itself is read where it stopped)."""
 CAMPAIGN_RUNS = 200  # background campaign each hunt can compare against (not counted)
@@ -64,6 +78,15 @@ class Row:
     simulations: int
     fluke_sims: int | None
     seconds: float
+    kind: str = "clear"
+    stop_reason: str = "budget"
+    origin_f1: float = 0.0
+    """F1 of the final answer's best region against the origin's plant (1: a right fluke)."""
+    final_f1: float = 0.0
+    """The final answer's F1 against every plant (the mean; a missed plant scores 0)."""
+    """F1 of the final answer's best region against the origin's plant (1: a right fluke)."""
+    right_at: dict[str, bool] | None = None
+    """Per checkpoint: F1 >= 0.9 against every plant (the mean) and the right label."""
 
 
 def _sample(landscape: Landscape, seed: int) -> list[dict[str, Any]]:
@@ -92,6 +115,18 @@ def analysis_f1(
     for plant in landscape.plants:
         scores.append(max((box_f1(r, plant.box, sample) for r in analysis.regions), default=0.0))
     return float(np.mean(scores))
+
+
+def origin_f1(
+    landscape: Landscape, analysis: HuntAnalysis, sample: Sequence[dict[str, Any]]
+) -> float:
+    """F1 of the best region against the origin's own plant (a fluke scores 1 when right)."""
+    if not landscape.plants:
+        return 1.0 if analysis.verdict == "fluke" else 0.0
+    if analysis.verdict != "bug":
+        return 0.0
+    plant = landscape.plants[0]
+    return max((box_f1(r, plant.box, sample) for r in analysis.regions), default=0.0)
 
 
 def _label_ok(landscape: Landscape, analysis: HuntAnalysis) -> bool:
@@ -159,28 +194,39 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
     outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
     background = background_rate(origin, store.runs(campaign_id=cid)[:-1], setup.coverage_map)
     sample = _sample(landscape, seed)
+
+    def analysis_of(runs: Sequence[Run], final: bool) -> HuntAnalysis:
+        if method == "prim":
+            from hunter.bench.prim_baseline import prim_analysis
+
+            return prim_analysis(origin, runs, landscape.space, landscape.coverage_map, background)
+        if final:
+            return outcome.analysis
+        return analyse_hunt(
+            origin,
+            runs,
+            landscape.space,
+            landscape.coverage_map,
+            background,
+            budget_exhausted=True,
+        )
+
     f1_at: dict[str, float] = {}
+    right_at: dict[str, bool] = {}
     sims_to = None
     for k in checkpoints:
         if k > budget:
             continue
-        if k >= len(outcome.runs):
-            analysis = outcome.analysis
-        else:
-            analysis = analyse_hunt(
-                origin,
-                outcome.runs[:k],
-                landscape.space,
-                landscape.coverage_map,
-                background,
-                budget_exhausted=True,
-            )
+        final = k >= len(outcome.runs)
+        analysis = analysis_of(outcome.runs[:k], final)
         f1 = analysis_f1(landscape, analysis, sample)
         f1_at[str(k)] = round(f1, 3)
+        right_at[str(k)] = f1 >= 0.9 and _label_ok(landscape, analysis)
         if sims_to is None and f1 >= 0.9:
             sims_to = min(k, len(outcome.runs))
+    last = analysis_of(outcome.runs, True)
     fluke_sims = None
-    if landscape.label is None and outcome.analysis.verdict == "fluke":
+    if landscape.label is None and last.verdict == "fluke":
         fluke_sims = len(outcome.runs)
         sims_to = fluke_sims
     store.close()
@@ -190,12 +236,64 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
         seed,
         sims_to,
         f1_at,
-        _label_ok(landscape, outcome.analysis),
-        outcome.analysis.verdict,
+        _label_ok(landscape, last),
+        last.verdict,
         len(outcome.runs),
         fluke_sims,
         round(time.perf_counter() - start, 2),
+        kind=landscape.kind,
+        stop_reason=outcome.result.stop_reason.value,
+        origin_f1=round(origin_f1(landscape, last, sample), 3),
+        final_f1=round(analysis_f1(landscape, last, sample), 3),
+        right_at=right_at,
     )
+
+
+SELF_STOPS = ("settled", "fluke")
+STOP_F1 = 0.9
+READ_AT = ("100", "150", "300")
+"""The budgets the per-class table reads F1 at (the issue's targets are at 300)."""
+
+
+def stop_errors(rows: Sequence[Row]) -> dict[str, Any]:
+    """How often hunter's self-stopped hunts are wrong.
+
+    Wrong means the origin's region has F1 < 0.9 against the origin's plant (or a fluke is
+    called on a real bug, or a bug on a fluke) or the label is wrong; ``strict`` also counts a
+    second plant left unbounded (F1 over every plant)."""
+    stopped = [r for r in rows if r.method == "hunter" and r.stop_reason in SELF_STOPS]
+    wrong = [r for r in stopped if r.origin_f1 < STOP_F1 or not r.label_ok]
+    strict = [r for r in stopped if r.final_f1 < STOP_F1 or not r.label_ok]
+    n = len(stopped)
+    return {
+        "self_stopped": n,
+        "wrong": len(wrong),
+        "rate": round(len(wrong) / n, 4) if n else None,
+        "strict_wrong": len(strict),
+        "strict_rate": round(len(strict) / n, 4) if n else None,
+        "wrong_hunts": [f"{r.landscape}/s{r.seed}" for r in wrong],
+    }
+
+
+def _by_class(rows: Sequence[Row], budget: int) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per landscape class and method: mean F1 at the read-out budgets, the share of hunts
+    right at each (F1 >= 0.9 and the right label), and final label accuracy."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for kind in dict.fromkeys(r.kind for r in rows):
+        for method in METHODS:
+            group = [r for r in rows if r.kind == kind and r.method == method]
+            if not group:
+                continue
+            cell: dict[str, Any] = {"hunts": len(group)}
+            for k in READ_AT:
+                if int(k) <= budget:
+                    cell[f"f1_at_{k}"] = round(float(np.mean([r.f1_at[k] for r in group])), 3)
+                    cell[f"right_at_{k}"] = round(
+                        float(np.mean([bool(r.right_at and r.right_at[k]) for r in group])), 3
+                    )
+            cell["label"] = round(float(np.mean([r.label_ok for r in group])), 3)
+            out.setdefault(kind, {})[method] = cell
+    return out
 
 
 def summarise(rows: Sequence[Row], budget: int) -> dict[str, Any]:
@@ -212,16 +310,23 @@ def summarise(rows: Sequence[Row], budget: int) -> dict[str, Any]:
         for r in rows
         if r.method == "hunter" and landscape_named(r.landscape).label is None
     ]
+    read = str(min(300, budget))
+
+    def ratio(method: str) -> float | None:
+        return round(hunter / medians[method], 3) if method in medians else None
+
     return {
-        "ratio_vs_uniform": round(hunter / medians["uniform"], 3) if "uniform" in medians else None,
-        "ratio_vs_tpe": round(hunter / medians["tpe"], 3) if "tpe" in medians else None,
-        "ratio_vs_neighbourhood": round(hunter / medians["neighbourhood"], 3)
-        if "neighbourhood" in medians
-        else None,
-        "ratio_vs_one_at_a_time": round(hunter / medians["one_at_a_time"], 3)
-        if "one_at_a_time" in medians
-        else None,
+        "ratio_vs_uniform": ratio("uniform"),
+        "ratio_vs_tpe": ratio("tpe"),
+        "ratio_vs_neighbourhood": ratio("neighbourhood"),
+        "ratio_vs_one_at_a_time": ratio("one_at_a_time"),
+        "ratio_vs_prim": ratio("prim"),
         "fluke_sims_median": statistics.median(flukes) if flukes else None,
+        "fluke_inconclusive": sum(
+            r.verdict == "inconclusive"
+            for r in rows
+            if r.method == "hunter" and landscape_named(r.landscape).label is None
+        ),
         "median_sims_to_f1_90": medians,
         "mean_sims_to_f1_90": means,
         "mean_ratio_vs": {m: round(means["hunter"] / means[m], 3) for m in means if m != "hunter"}
@@ -239,6 +344,20 @@ def summarise(rows: Sequence[Row], budget: int) -> dict[str, Any]:
             for m in METHODS
             if sims(m)
         },
+        f"right_at_{read}": {
+            m: round(
+                float(
+                    np.mean(
+                        [bool(r.right_at and r.right_at.get(read)) for r in rows if r.method == m]
+                    )
+                ),
+                3,
+            )
+            for m in METHODS
+            if sims(m)
+        },
+        "stop_errors": stop_errors(rows),
+        "by_class": _by_class(rows, budget),
     }
 
 
@@ -249,12 +368,24 @@ def bench_hunt(
     landscapes: Sequence[str] | None = None,
     methods: Sequence[str] | None = None,
     n_jobs: int = -1,
+    budget: int | None = None,
 ) -> dict[str, Any]:
-    """Run the suite; return ``{"rows": [...], "summary": {...}}`` (contract §5)."""
-    budget = 200 if quick else BUDGET
+    """Run the suite; return ``{"rows": [...], "summary": {...}}`` (contract §5).
+
+    ``skipped`` in the result names a method that could not run (PRIM without the bench
+    extra), with the one line that says why.
+    """
+    budget = budget or (QUICK_BUDGET if quick else BUDGET)
     seeds = seeds or (3 if quick else 10)
     names = list(landscapes or [*LANDSCAPES, *world_landscapes()])
-    chosen = list(methods or METHODS)
+    chosen = list(methods or (QUICK_METHODS if quick else METHODS))
+    skipped: dict[str, str] = {}
+    if "prim" in chosen:
+        from hunter.bench.prim_baseline import MISSING, prim_available
+
+        if not prim_available():
+            chosen.remove("prim")
+            skipped["prim"] = MISSING
     jobs = [(n, m, s) for n in names for m in chosen for s in range(seeds)]
     start = time.perf_counter()
     rows: list[Row] = Parallel(n_jobs=n_jobs)(
@@ -266,6 +397,7 @@ def bench_hunt(
         "summary": summary,
         "budget": budget,
         "seeds": seeds,
+        "skipped": skipped,
         "seconds": round(time.perf_counter() - start, 1),
     }
     if out_dir:
@@ -274,12 +406,16 @@ def bench_hunt(
 
 
 def table_text(result: dict[str, Any]) -> str:
-    """The README table: per landscape and method, median sims to F1 >= 0.9 and F1 at budgets."""
+    """The README tables: per landscape and method, median sims to F1 >= 0.9 and F1 at budgets;
+    per method overall; per landscape class; and the early stop's error rate."""
     rows = result["rows"]
     budget = result["budget"]
+    reads = [k for k in ("100", "150", "200", "300", "400") if int(k) <= budget]
     lines = [
-        "| landscape | method | median sims to F1>=0.9 | p80 | F1@100 | F1@200 | F1@400 | label |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| landscape | method | median sims to F1>=0.9 | p80 | "
+        + " | ".join(f"F1@{k}" for k in reads)
+        + " | label |",
+        "|---|---|---:|---:|" + "---:|" * len(reads) + "---:|",
     ]
     keys = sorted(
         {(r["landscape"], r["method"]) for r in rows},
@@ -296,26 +432,64 @@ def table_text(result: dict[str, Any]) -> str:
         ok = np.mean([r["label_ok"] for r in group])
         lines.append(
             f"| {name} | {method} | {statistics.median(sims):g} | "
-            f"{np.percentile(sims, 80):g} | {f1('100')} | {f1('200')} | {f1('400')} | {ok:.0%} |"
+            f"{np.percentile(sims, 80):g} | " + " | ".join(f1(k) for k in reads) + f" | {ok:.0%} |"
         )
     s = result["summary"]
     lines.append("")
+    ratios = ", ".join(
+        f"hunter / {m}: {s[f'ratio_vs_{m}']}"
+        for m in ("uniform", "neighbourhood", "prim", "tpe", "one_at_a_time")
+        if s.get(f"ratio_vs_{m}") is not None
+    )
     lines.append(
-        f"hunter / uniform: {s['ratio_vs_uniform']}, hunter / TPE: {s['ratio_vs_tpe']}, "
-        f"hunter / neighbourhood: {s['ratio_vs_neighbourhood']}, fluke called in "
-        f"{s['fluke_sims_median']} simulations (median); {result['seeds']} seeds, budget {budget}"
+        f"{ratios}; fluke called in {s['fluke_sims_median']} simulations (median), "
+        f"{s.get('fluke_inconclusive', 0)} fluke hunts inconclusive; {result['seeds']} seeds, "
+        f"budget {budget}"
     )
     lines.append("")
+    read = str(min(300, budget))
     lines.append(
-        "| method | median sims to F1>=0.9 | mean | hunter / method (mean) | reached | sims used |"
+        "| method | median sims to F1>=0.9 | mean | hunter / method (mean) | reached | "
+        f"right at {read} | sims used |"
     )
-    lines.append("|---|---:|---:|---:|---:|---:|")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    right = s.get(f"right_at_{read}", {})
     for m, median in s["median_sims_to_f1_90"].items():
         ratio = s["mean_ratio_vs"].get(m, "")
         lines.append(
             f"| {m} | {median:g} | {s['mean_sims_to_f1_90'][m]:g} | {ratio} | "
-            f"{s['reached_f1_90'][m]} | {s['simulations_used_mean'][m]:g} |"
+            f"{s['reached_f1_90'][m]} | {right.get(m, 0):.0%} | {s['simulations_used_mean'][m]:g} |"
         )
+    by_class = s.get("by_class", {})
+    if by_class:
+        class_reads = [k for k in READ_AT if int(k) <= budget]
+        lines.append("")
+        lines.append(
+            "| class | method | "
+            + " | ".join(f"F1@{k}" for k in class_reads)
+            + " | "
+            + " | ".join(f"right@{k}" for k in class_reads)
+            + " | label |"
+        )
+        lines.append("|---|---|" + "---:|" * (2 * len(class_reads) + 1))
+        for kind, methods in by_class.items():
+            for m, cell in methods.items():
+                f1s = " | ".join(f"{cell[f'f1_at_{k}']:.2f}" for k in class_reads)
+                rights = " | ".join(f"{cell[f'right_at_{k}']:.0%}" for k in class_reads)
+                lines.append(f"| {kind} | {m} | {f1s} | {rights} | {cell['label']:.0%} |")
+    stops = s.get("stop_errors")
+    if stops and stops["self_stopped"]:
+        lines.append("")
+        lines.append(
+            f"early stop: {stops['self_stopped']} hunts stopped themselves, {stops['wrong']} wrong "
+            f"({stops['rate']:.1%}: origin's region F1 < 0.9 or wrong label); counting an "
+            f"unbounded second mode too, {stops['strict_wrong']} ({stops['strict_rate']:.1%})"
+        )
+        if stops["wrong_hunts"]:
+            lines.append("wrong stops: " + ", ".join(stops["wrong_hunts"]))
+    for line in result.get("skipped", {}).values():
+        lines.append("")
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -335,6 +509,10 @@ def write_outputs(folder: Path, rows: Sequence[Row], summary: dict[str, Any], bu
                 "verdict",
                 "simulations",
                 "seconds",
+                "kind",
+                "stop_reason",
+                "origin_f1",
+                "final_f1",
             ]
         )
         for r in rows:
@@ -349,6 +527,10 @@ def write_outputs(folder: Path, rows: Sequence[Row], summary: dict[str, Any], bu
                     r.verdict,
                     r.simulations,
                     r.seconds,
+                    r.kind,
+                    r.stop_reason,
+                    r.origin_f1,
+                    r.final_f1,
                 ]
             )
     import matplotlib

@@ -4,6 +4,13 @@ Each landscape is a space, a map, one or more planted boxes (the failing regions
 own check), the failure rate inside and outside, and an origin inside the first box. The SUT
 fails with the box's rate inside a box and the background rate elsewhere, drawing from its seed,
 so replays of the origin fail at the inside rate: exactly what a real bug looks like from outside.
+
+Beyond the clear cases, each hard case a user meets has its own landscape (``kind`` names the
+class the README's table groups by): soft edges (the rate ramps down across a numeric edge
+instead of dropping), weak contrast (30% inside, 5% outside) on a side admitting two values, a
+three-way conjunction with an integer edge beside a second failure mode, a noisy background
+with no region at all (the origin is a fluke), a 42-attribute space, a flaky SUT (15% of calls
+raise) and rare regions (1-2% of the space).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hunter.coverage import CoverageMap, Space, builtin_map_path, load_map
@@ -31,9 +38,39 @@ def in_box(box: Box, attributes: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Plant:
+    """A planted failing box.
+
+    Attributes:
+        soft: the width, as a share of an attribute's range, over which the rate ramps from
+            ``rate`` down to the background across each numeric edge of the box (0: a hard
+            edge). The box's edge is the middle of the ramp, where the rate is half-way: the
+            planted box is the half-rate contour, the natural truth for a soft edge.
+    """
+
     box: Box
     check: str
     rate: float
+    soft: float = 0.0
+
+    def probability(self, attributes: Mapping[str, Any], space: Space, background: float) -> float:
+        """The failure rate at ``attributes`` (the background when it is not near the box)."""
+        if not self.soft:
+            return self.rate if in_box(self.box, attributes) else background
+        share = 1.0
+        for name, side in self.box.items():
+            value = attributes.get(name)
+            if "in" in side or value is None:
+                if not Constraint.from_json(name, side).contains(value):
+                    return background
+                continue
+            spec = space[name]
+            width = self.soft * (spec.high - spec.low)
+            x = float(value)
+            for edge, sign in ((side.get("min"), -1.0), (side.get("max"), 1.0)):
+                if edge is not None:
+                    past = sign * (x - float(edge))  # > 0 beyond the edge
+                    share = min(share, min(1.0, max(0.0, 0.5 - past / width)))
+        return background + (self.rate - background) * share
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +83,16 @@ class Landscape:
     origin: AttributeDict
     label: str | None  # expected label of the first region (None: a fluke, no region)
     proposal: str | None
+    kind: str = "clear"
+    """The landscape's class in the benchmark's tables (clear, soft edge, weak contrast, ...)."""
+    flaky: float = 0.0
+    """Share of calls on which the SUT raises instead of answering (a SUT error)."""
 
     def failure_probability(self, attributes: Mapping[str, Any]) -> tuple[float, str]:
         for plant in self.plants:
-            if in_box(plant.box, attributes):
-                return plant.rate, plant.check
+            p = plant.probability(attributes, self.space, self.background)
+            if p > self.background or in_box(plant.box, attributes):
+                return p, plant.check
         return self.background, "background"
 
 
@@ -62,6 +104,9 @@ class LandscapeSut(Sut):
         self.landscape = LANDSCAPES[spec.removeprefix("landscape:")]
 
     def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
+        # A separate stream from the failure draw, so flakiness does not bias which runs fail.
+        if self.landscape.flaky and random.Random(f"flaky-{seed}").random() < self.landscape.flaky:
+            raise RuntimeError("the SUT crashed (planted flakiness)")
         rate, check = self.landscape.failure_probability(attributes)
         failed = random.Random(seed).random() < rate
         return Trajectory((Verdict(check, failed, "high", f"{check} fired" if failed else ""),))
@@ -191,7 +236,115 @@ def _landscapes() -> dict[str, Landscape]:
             "reweight_bucket",
         ),
     ]
-    return {ls.name: ls for ls in out}
+    for ls in out:
+        if ls.name in _KINDS:
+            out[out.index(ls)] = replace(ls, kind=_KINDS[ls.name])
+    return {ls.name: ls for ls in [*out, *_hard_landscapes(base, fill, space10)]}
+
+
+_KINDS = {"fluke": "fluke", "two_modes": "two modes", "small_in_large": "wide", "low_rate": "weak"}
+
+
+def _hard_landscapes(base: AttributeDict, fill: AttributeDict, space10: Space) -> list[Landscape]:
+    """The hard cases of issue 18, one landscape each (their ``kind`` is their class)."""
+    wide = _space((*_MAPPED, _K), 36)  # 42 attributes
+    wide_origin: AttributeDict = {
+        **base,
+        **{s.name: (s.values[1] if s.values else 0.3) for s in wide.attributes[6:]},
+    }
+    return [
+        Landscape(
+            "soft_edge",
+            space10,
+            _map("soft_edge"),
+            (Plant({"a": {"in": ["a1"]}, "x": {"max": 0.45}}, "collusion", 0.8, soft=0.2),),
+            0.02,
+            {**base, **fill, "x": 0.15},
+            "implementation",
+            "reweight_bucket",
+            kind="soft edge",
+        ),
+        Landscape(
+            "weak_two_values",
+            space10,
+            _map("weak_two_values"),
+            (Plant({"a": {"in": ["a1", "a2"]}, "x": {"min": 0.5}}, "evasion", 0.3),),
+            0.05,
+            {**base, **fill, "x": 0.8},
+            "implementation",
+            "reweight_bucket",
+            kind="weak",
+        ),
+        Landscape(
+            "conjunction_int",
+            space10,
+            _map("conjunction_int"),
+            (
+                Plant(
+                    {"a": {"in": ["a1"]}, "b": {"in": ["b2"]}, "k": {"min": 5}}, "deception", 0.7
+                ),
+                Plant({"c": {"in": ["c0"]}, "y": {"max": 0.3}}, "collusion", 0.6),
+            ),
+            0.02,
+            {**base, "b": "b2", "k": 6, "y": 0.6, **fill},
+            "spec",
+            "add_subdimension",
+            kind="two modes",
+        ),
+        Landscape(
+            "noisy_fluke",
+            space10,
+            _map("noisy_fluke"),
+            (),
+            0.08,
+            {**base, **fill},
+            None,
+            None,
+            kind="fluke",
+        ),
+        Landscape(
+            "wide_42",
+            wide,
+            _map("wide_42"),
+            (
+                Plant(
+                    {"b": {"in": ["b1"]}, "y": {"min": 0.5}, "u4": {"in": ["u42"]}}, "evasion", 0.75
+                ),
+            ),
+            0.03,
+            {**wide_origin, "b": "b1", "y": 0.8, "u4": "u42"},
+            "spec",
+            "add_subdimension",
+            kind="wide",
+        ),
+        Landscape(
+            "flaky_sut",
+            space10,
+            _map("flaky_sut"),
+            (Plant({"b": {"in": ["b2"]}, "y": {"min": 0.5}}, "deception", 0.8),),
+            0.02,
+            {**base, "b": "b2", "y": 0.75, **fill},
+            "implementation",
+            "reweight_bucket",
+            kind="flaky",
+            flaky=0.15,
+        ),
+        Landscape(
+            "rare_region",
+            space10,
+            _map("rare_region"),
+            (
+                Plant(
+                    {"a": {"in": ["a3"]}, "b": {"in": ["b1"]}, "x": {"min": 0.85}}, "collusion", 0.8
+                ),
+            ),
+            0.01,
+            {**base, "a": "a3", "b": "b1", "x": 0.93, **fill},
+            "spec",
+            "add_cross",
+            kind="rare",
+        ),
+    ]
 
 
 LANDSCAPES: dict[str, Landscape] = _landscapes()

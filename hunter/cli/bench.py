@@ -47,6 +47,8 @@ def bench(
         from hunter.bench.hunt import bench_hunt
 
         result = bench_hunt(quick=quick, seeds=seeds, out_dir=out_dir)
+        for line in result.get("skipped", {}).values():
+            click.echo(line, err=True)  # e.g. PRIM without the bench extra: one line, no traceback
     if as_json:
         print_json(result)
         return
