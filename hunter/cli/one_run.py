@@ -7,9 +7,11 @@ colleague's) with the attributes and seed given; attributes left out are drawn f
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 import click
+from rich.text import Text
 
 from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
 from hunter.cli.sut_limits import apply_limits, limit_options
@@ -130,4 +132,5 @@ def one_run(
 
     show_run(out, stored)
     if stored.failed:
-        out.print(f"hunt it: hunter hunt {stored.run_id}")
+        where = "" if store_dir == "runs" else f" --store {shlex.quote(store_dir)}"
+        out.print(Text(f"hunt it: hunter hunt {stored.run_id}{where}"), soft_wrap=True)
