@@ -30,3 +30,12 @@ class SafeConsole(Console):
             for segment in buffer
         )
         return super()._render_buffer(safe)
+
+    def on_broken_pipe(self) -> None:
+        """A reader that closed the pipe (``hunter runs | head``) ends the command quietly.
+
+        rich's default exits with status 1; raising lets the CLI's one error edge
+        (:func:`hunter.cli.main`) end with status 0 as for any cut-short output.
+        """
+        self.quiet = True
+        raise BrokenPipeError
