@@ -6,7 +6,7 @@ import shlex
 import textwrap
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import click
 from rich.text import Text
@@ -115,11 +115,7 @@ def hunt(
     max_cost: float | None,
     rewrite_model: str | None,
     no_early_stop: bool,
-    timeout: float | None,
-    retries: int | None,
-    memory_mb: int | None,
-    max_trajectory_mb: float | None,
-    no_isolation: bool | None,
+    limits: dict[str, Any],
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -197,13 +193,6 @@ def hunt(
                 from hunter.sut.inspect import override_task_args
 
                 setup = override_task_args(setup, task_args)
-            limits = {
-                "timeout": timeout,
-                "retries": retries,
-                "memory_mb": memory_mb,
-                "max_trajectory_mb": max_trajectory_mb,
-                "no_isolation": no_isolation,
-            }
             setup = replace(setup, options=apply_limits(setup.options, limits))
             with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
                 outcome = run_hunt(store, run_id, settings, setup, on_progress=tick.hunt, new=new)

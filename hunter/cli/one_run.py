@@ -95,11 +95,7 @@ def one_run(
     space_path: str | None,
     agent: str,
     judge: str | None,
-    timeout: float,
-    retries: int | None,
-    memory_mb: int | None,
-    max_trajectory_mb: float | None,
-    no_isolation: bool | None,
+    limits: dict[str, Any],
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -107,13 +103,6 @@ def one_run(
     from hunter.api import run
     from hunter.records import SutOptions
 
-    limits = {
-        "timeout": timeout,
-        "retries": retries,
-        "memory_mb": memory_mb,
-        "max_trajectory_mb": max_trajectory_mb,
-        "no_isolation": no_isolation,
-    }
     options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
     with open_store(store_dir) as store:
         stored = run(

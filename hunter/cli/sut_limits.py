@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -30,10 +31,16 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
     ``--no-isolation``.
 
     ``timeout_default`` None leaves every option unset unless given (a hunt keeps what its run
-    recorded); a number is the campaign's default.
+    recorded); a number is the campaign's default. The command receives them gathered in one
+    ``limits`` argument, the dict :func:`apply_limits` takes.
     """
 
     def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def gathered(*args: Any, **kwargs: Any) -> Any:
+            kwargs["limits"] = {name: kwargs.pop(name) for name in LIMIT_NAMES}
+            return func(*args, **kwargs)
+
         options = [
             click.option(
                 "--timeout",
@@ -70,10 +77,14 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
             ),
         ]
         for option in reversed(options):
-            func = option(func)
-        return func
+            gathered = option(gathered)
+        return cast(F, gathered)
 
     return decorate
+
+
+LIMIT_NAMES = ("timeout", "retries", "memory_mb", "max_trajectory_mb", "no_isolation")
+"""The parameter names of :func:`limit_options`, gathered into ``limits``."""
 
 
 def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
