@@ -237,10 +237,16 @@ def hunt(
     if sut is not None and not isinstance(sut, str):
         options = _recorded_options(store, origin)
         adapter = sut_adapter(sut, options, workers=workers, cluster=cluster)
+    spec = None
+    if isinstance(sut, str):  # recorded as the CLI records it: files absolute, tasks named
+        from hunter.sut.inspect import registered_spec
+        from hunter.sut.python import absolute_spec
+
+        spec = absolute_spec(registered_spec(sut))
     setup = resolve_setup(
         store,
         origin,
-        sut=sut if isinstance(sut, str) else None,
+        sut=spec,
         map_path=None if map is None else str(map),
         space_path=None if space is None else str(space),
         agent=agent,

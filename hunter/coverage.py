@@ -291,6 +291,8 @@ def read_yaml(path: str | Path) -> object:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidConfig(f"{p}: cannot read file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidConfig(f"{p}: not UTF-8 text (byte {exc.start})") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -254,16 +254,45 @@ class Verdict:
         return out
 
     @classmethod
-    def from_dict(cls, raw: object) -> Verdict:
+    def from_dict(cls, raw: object, warnings: list[str] | None = None) -> Verdict:
+        """Validate one verdict: ``failed`` must be a boolean and ``check`` and ``evidence``
+        strings (else the trajectory is malformed, a SUT error); a ``severity`` or
+        ``event_ids`` of the wrong type is dropped, with a note appended to ``warnings``.
+
+        Raises:
+            MalformedTrajectory: naming the field.
+        """
         if not isinstance(raw, Mapping) or not isinstance(raw.get("failed"), bool):
             raise MalformedTrajectory(f"verdict must have a boolean 'failed', got {raw!r:.200}")
+        notes = warnings if warnings is not None else []
+        check = raw.get("check", "failed")
+        if not isinstance(check, str) or not check.strip():
+            raise MalformedTrajectory(f"verdict field 'check' must be a name, got {check!r:.100}")
+        evidence = raw.get("evidence", "")
+        if evidence is None:
+            evidence = ""
+        if not isinstance(evidence, str):
+            raise MalformedTrajectory(
+                f"verdict field 'evidence' must be a string, got {type(evidence).__name__}"
+            )
+        severity = raw.get("severity", "medium")
+        if not isinstance(severity, str):
+            notes.append(f"dropped verdict field 'severity' {severity!r:.60} (not a string)")
+            severity = "medium"
         ids = raw.get("event_ids") or ()
+        event_ids: tuple[int, ...] = ()
+        if isinstance(ids, list | tuple) and all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
+            event_ids = tuple(ids)
+        else:
+            notes.append(f"dropped verdict field 'event_ids' {ids!r:.60} (not a list of integers)")
         return cls(
-            check=str(raw.get("check", "failed")),
+            check=check,
             failed=raw["failed"],
-            severity=str(raw.get("severity", "medium")),
-            evidence=str(raw.get("evidence", "")),
-            event_ids=tuple(int(i) for i in ids) if isinstance(ids, list | tuple) else (),
+            severity=severity,
+            evidence=evidence,
+            event_ids=event_ids,
         )
 
 
@@ -288,6 +317,7 @@ class Trajectory:
         """
         if not isinstance(raw, Mapping):
             raise MalformedTrajectory(f"trajectory must be a JSON object, got {type(raw).__name__}")
+        warnings: list[str] = []
         verdicts_raw = raw.get("verdicts")
         if verdicts_raw is None:
             if not isinstance(raw.get("failed"), bool):
@@ -298,16 +328,34 @@ class Trajectory:
                 ),
             )
         elif isinstance(verdicts_raw, list):
-            verdicts = tuple(Verdict.from_dict(v) for v in verdicts_raw)
+            verdicts = tuple(Verdict.from_dict(v, warnings) for v in verdicts_raw)
         else:
             raise MalformedTrajectory("trajectory field 'verdicts' must be a list")
         events = raw.get("events") or []
         if not isinstance(events, list):
             raise MalformedTrajectory("trajectory field 'events' must be a list")
-        extra = {k: v for k, v in raw.items() if k not in {"verdicts", "events", "failed"}}
+        extra: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in {"verdicts", "events", "failed"}:
+                continue
+            if not isinstance(key, str):
+                warnings.append(f"dropped field {key!r:.60} (its name is not a string)")
+                continue
+            problem = _extra_problem(key, value)
+            if problem:
+                warnings.append(f"dropped field {key!r} {value!r:.60} ({problem})")
+                continue
+            extra[key] = _json_clean(value, key, warnings)
+        if warnings:
+            extra["warnings"] = [*_str_list(extra.get("warnings")), *warnings]
         return cls(
             verdicts=verdicts,
-            events=tuple(e if isinstance(e, Mapping) else {"text": str(e)} for e in events),
+            events=tuple(
+                _json_clean(dict(e), "events", warnings)
+                if isinstance(e, Mapping)
+                else {"text": str(e)}
+                for e in events
+            ),
             extra=extra,
         )
 
@@ -317,6 +365,46 @@ class Trajectory:
             "events": [dict(e) for e in self.events],
             **dict(self.extra),
         }
+
+
+TYPED_EXTRAS: dict[str, str] = {
+    "input_tokens": "count",
+    "output_tokens": "count",
+    "cost_usd": "amount",
+    "seconds": "amount",
+}
+"""Trajectory fields hunter reads, and the kind of number each must be."""
+
+
+def _extra_problem(key: str, value: object) -> str | None:
+    """Why ``value`` cannot be the trajectory field ``key`` (None when it can)."""
+    kind = TYPED_EXTRAS.get(key)
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return "not a non-negative integer"
+    elif kind == "amount" and (not _is_number(value) or float(value) < 0):  # type: ignore[arg-type]
+        return "not a finite non-negative number"
+    return None
+
+
+def _str_list(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _json_clean(value: Any, where: str, warnings: list[str]) -> Any:
+    """``value`` as JSON can hold it: non-finite numbers become None and anything that is not
+    JSON becomes its string, each noted once in ``warnings``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        warnings.append(f"{where}: non-finite number {value!r} stored as null")
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _json_clean(v, where, warnings) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_clean(v, where, warnings) for v in value]
+    warnings.append(f"{where}: {type(value).__name__} value stored as its text")
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,14 @@ IDs are short and readable: ``r12`` (run), ``c1`` (campaign), ``h3`` (hunt), ``p
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
 import sqlite3
+import threading
+import time
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -28,8 +34,37 @@ from hunter.records import (
     HuntSetup,
     ProposalRecord,
 )
+from hunter.text_safety import finite, redact, redact_value, strict_json
 
 DB_NAME = "hunter.db"
+LEASE_HEARTBEAT_SECONDS = 5.0
+"""How often the process running a hunt renews its lease."""
+LEASE_STALE_SECONDS = 60.0
+"""A lease not renewed for this long belongs to a dead or stuck process: it is taken over."""
+LEASES_TABLE = """
+    CREATE TABLE IF NOT EXISTS hunt_leases (
+        hunt_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        heartbeat REAL NOT NULL
+    )
+"""
+"""One row per hunt a live process is running. Created on open rather than as a numbered
+migration: it holds nothing to keep, so any store (of any schema version) gets it alike."""
+BATCHES_TABLE = """
+    CREATE TABLE IF NOT EXISTS hunt_batches (
+        hunt_id TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        simulations INTEGER NOT NULL,
+        background TEXT NOT NULL,
+        analysis TEXT,
+        PRIMARY KEY (hunt_id, batch)
+    )
+"""
+"""The analysis a hunt made after each batch, so that a resume restores it instead of
+analysing every stored batch again. A cache: created on open like the leases (a store without
+it, or without a batch's row, has that batch analysed again)."""
 
 # Numbered schema changes, applied in order and recorded in schema_version (sqlite-utils style).
 MIGRATIONS: tuple[str, ...] = (
@@ -145,15 +180,32 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create store folder {self.folder}: {exc}") from None
             target = str(self.folder / DB_NAME)
+        self.read_only = self.folder is not None and not _writable(self.folder / DB_NAME)
+        self.target = target
+        self._leases: dict[str, _Lease] = {}
         try:
-            self._db = sqlite3.connect(target, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            if self.read_only:
+                # A store on a read-only file system, or someone else's: readable, never written.
+                # immutable: in a folder it cannot write, SQLite could not make its WAL index
+                path = (self.folder / DB_NAME).resolve()  # type: ignore[operator]
+                flags = "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"
+                uri = f"{path.as_uri()}?{flags}"
+                self._db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA query_only=ON")
+                self._check_schema()
+            else:
+                self._db = sqlite3.connect(target, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+                self._db.execute(LEASES_TABLE)
+                self._db.execute(BATCHES_TABLE)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open run store {target}: {exc}") from None
 
     def close(self) -> None:
+        for hunt_id in list(self._leases):
+            self.release_hunt(hunt_id)
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -179,9 +231,39 @@ class Store:
                         self._db.execute(statement)
                 self._db.execute("INSERT INTO schema_version VALUES (?)", (number,))
 
+    def _check_schema(self) -> None:
+        """A read-only store must already be at this hunter's schema (it cannot be upgraded)."""
+        try:
+            row = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        except sqlite3.OperationalError:
+            raise StoreError(f"{self.target} is read-only and holds no run store") from None
+        current = row[0] or 0
+        if current != len(MIGRATIONS):
+            raise StoreError(
+                f"run store {self.target} is read-only and at schema version {current}, not"
+                f" {len(MIGRATIONS)}: open it once where it is writable to upgrade it"
+            )
+
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """One transaction; a failure inside rolls back everything written in the block."""
+        """One transaction; a failure inside rolls back everything written in the block.
+
+        Nested blocks are savepoints (as in sqlite-utils): an inner failure rolls back the
+        inner block only, and nothing is committed before the outermost block ends.
+        """
+        if self.read_only:
+            raise StoreError(f"run store {self.target} is read-only: nothing can be stored")
+        if self._db.in_transaction:
+            name = f"sp{id(object())}"
+            self._db.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+                raise
+            self._db.execute(f"RELEASE {name}")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -248,6 +330,18 @@ class Store:
     ) -> Run:
         """Store one simulation's outcome in its own transaction and return it as a Run."""
         traj = outcome.trajectory
+        if traj is not None:  # secrets never reach the disk, NaN never reaches JSON
+            traj = replace(
+                traj,
+                verdicts=tuple(
+                    replace(v, check=redact(v.check), evidence=redact(v.evidence))
+                    for v in traj.verdicts
+                ),
+                events=tuple(finite(redact_value(dict(e))) for e in traj.events),
+                extra=finite(redact_value(dict(traj.extra))),
+            )
+        if outcome.error is not None:
+            outcome = replace(outcome, error=redact(outcome.error))
         run = Run(
             run_id="",
             scenario=outcome.scenario,
@@ -268,6 +362,7 @@ class Store:
             strategy=strategy,
             created=_now(),
         )
+        self._check_lease(hunt_id)
         with self.atomic():
             run_id = self._next_id("runs", "r")
             self._db.execute(
@@ -282,8 +377,8 @@ class Store:
                     int(run.failed),
                     run.error,
                     json.dumps([v.to_dict() for v in run.verdicts]),
-                    json.dumps([dict(e) for e in run.events], default=str),
-                    json.dumps(dict(run.extra), default=str),
+                    strict_json([dict(e) for e in run.events]),
+                    strict_json(dict(run.extra)),
                     campaign_id,
                     hunt_id,
                     parent_run_id,
@@ -453,7 +548,98 @@ class Store:
         with self.atomic():
             self._db.execute(
                 "UPDATE hunts SET status = 'done', result = ?, finished = ? WHERE hunt_id = ?",
-                (json.dumps(result.to_json()), _now(), result.hunt_id),
+                (strict_json(result.to_json()), _now(), result.hunt_id),
+            )
+
+    # -- batch analyses (a cache for resumes) ---------------------------------------------------
+
+    def add_batch_analysis(
+        self,
+        hunt_id: str,
+        batch: int,
+        simulations: int,
+        background: Mapping[str, Any],
+        analysis: Mapping[str, Any] | None,
+    ) -> None:
+        """Keep what the hunt concluded after ``batch`` (None: it made no full analysis)."""
+        if self.read_only:
+            return
+        self._check_lease(hunt_id)
+        with self.atomic():
+            self._db.execute(
+                "INSERT OR REPLACE INTO hunt_batches (hunt_id, batch, simulations, background,"
+                " analysis) VALUES (?, ?, ?, ?, ?)",
+                (
+                    hunt_id,
+                    batch,
+                    simulations,
+                    strict_json(background, sort_keys=True),
+                    None if analysis is None else strict_json(analysis),
+                ),
+            )
+
+    def batch_analyses(self, hunt_id: str) -> dict[int, tuple[int, str, dict[str, Any] | None]]:
+        """``batch -> (simulations, background JSON, analysis JSON or None)`` kept for a hunt."""
+        try:
+            rows = self._db.execute(
+                "SELECT batch, simulations, background, analysis FROM hunt_batches"
+                " WHERE hunt_id = ?",
+                (hunt_id,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only store from before the cache
+            return {}
+        return {
+            int(b): (int(n), str(bg), None if a is None else json.loads(a)) for b, n, bg, a in rows
+        }
+
+    # -- one live process per hunt --------------------------------------------------------------
+
+    def acquire_hunt(self, hunt_id: str, *, stale_after: float = LEASE_STALE_SECONDS) -> None:
+        """Take the lease on ``hunt_id`` for this process (as Optuna's heartbeat does for
+        trials): only its holder simulates for the hunt. A thread renews it; a lease not renewed
+        for ``stale_after`` seconds belongs to a dead or stuck process and is taken over.
+
+        Raises:
+            StoreError: naming the live process that holds it.
+        """
+        if self.folder is None or hunt_id in self._leases:
+            return
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        now = time.time()
+        with self.atomic():
+            row = self._db.execute(
+                "SELECT owner, pid, host, heartbeat FROM hunt_leases WHERE hunt_id = ?", (hunt_id,)
+            ).fetchone()
+            if row is not None and now - row[3] < stale_after and _alive(row[1], row[2]):
+                raise StoreError(
+                    f"hunt {hunt_id} is being run by process {row[1]} on {row[2]} (heartbeat"
+                    f" {now - row[3]:.0f}s ago); wait for it to end, or stop that process;"
+                    f" its lease is taken over {stale_after:.0f}s after its last heartbeat"
+                )
+            self._db.execute(
+                "INSERT OR REPLACE INTO hunt_leases (hunt_id, owner, pid, host, heartbeat)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (hunt_id, owner, os.getpid(), socket.gethostname(), now),
+            )
+        self._leases[hunt_id] = _Lease(self.target, hunt_id, owner)
+
+    def release_hunt(self, hunt_id: str) -> None:
+        """Give the lease on ``hunt_id`` back (when the hunt ends, however it ends)."""
+        lease = self._leases.pop(hunt_id, None)
+        if lease is None:
+            return
+        lease.stop()
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute(
+                "DELETE FROM hunt_leases WHERE hunt_id = ? AND owner = ?", (hunt_id, lease.owner)
+            )
+
+    def _check_lease(self, hunt_id: str | None) -> None:
+        lease = self._leases.get(hunt_id or "")
+        if lease is not None and lease.lost:
+            raise StoreError(
+                f"hunt {hunt_id}'s lease was taken over by another process (this one stalled"
+                " past its heartbeat timeout); nothing more is stored from here"
             )
 
     # -- proposals ------------------------------------------------------------------------------
@@ -621,6 +807,64 @@ class Store:
             }
             for vid, hid, cid, result, created in self._db.execute(sql + " ORDER BY seq", args)
         ]
+
+
+def _alive(pid: int, host: str) -> bool:
+    """Whether the lease holder may be alive: on another host, assume so until its lease goes
+    stale; on this one, a process ID that no longer exists (killed) frees the lease at once."""
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _writable(db_path: Path) -> bool:
+    """Whether the store can be written: its database file (and folder, for SQLite's WAL and
+    journal files) writable by this process."""
+    folder = db_path.parent
+    if db_path.exists():
+        return os.access(db_path, os.W_OK) and os.access(folder, os.W_OK)
+    return True  # a new store: created (or refused with its own message) on open
+
+
+class _Lease:
+    """Renews one hunt's lease from a thread with its own connection, and notices when another
+    process took the lease over."""
+
+    def __init__(self, target: str, hunt_id: str, owner: str) -> None:
+        self.hunt_id = hunt_id
+        self.owner = owner
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._renew, args=(target,), daemon=True, name=f"lease-{hunt_id}"
+        )
+        self._thread.start()
+
+    def _renew(self, target: str) -> None:
+        db = sqlite3.connect(target, isolation_level=None, timeout=30)
+        try:
+            while not self._stop.wait(LEASE_HEARTBEAT_SECONDS):
+                cursor = db.execute(
+                    "UPDATE hunt_leases SET heartbeat = ? WHERE hunt_id = ? AND owner = ?",
+                    (time.time(), self.hunt_id, self.owner),
+                )
+                if cursor.rowcount != 1:
+                    self.lost = True
+                    return
+        except sqlite3.Error:  # the store went away: the main thread will say so
+            return
+        finally:
+            db.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(LEASE_HEARTBEAT_SECONDS + 5)
 
 
 def _replace_id(run: Run, run_id: str) -> Run:

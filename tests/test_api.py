@@ -212,3 +212,15 @@ def test_triage_of_a_function_campaign(tmp_path) -> None:
         assert not triaged.unexplained and not triaged.flukes
         assert {e.kind for e in triaged.explained} == {"bug"}
         assert len(triaged.explained) == len(result.failed_run_ids)
+
+
+def test_hunt_records_a_file_sut_by_absolute_path(tmp_path, monkeypatch, data_dir) -> None:
+    (tmp_path / "sut.py").write_text((data_dir / "planted_sut.py").read_text())
+    monkeypatch.chdir(tmp_path)
+    with hunter.open_store("s") as store:
+        result = hunter.campaign(store, "sut.py:simulate", map=MAP, space=SPACE, n=30, seed=3)
+        outcome = hunter.hunt(
+            store, result.failed_run_ids[0], sut="sut.py:simulate", budget=40, seed=1
+        )
+        suts = {r.sut for r in outcome.runs}
+    assert suts == {f"{tmp_path / 'sut.py'}:simulate"}

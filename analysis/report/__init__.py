@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from hunter.analysis.report.context import ReportInput, region_views
 from hunter.analysis.report.html import render_html
 from hunter.analysis.report.markdown import render_markdown
 from hunter.analysis.report.sanitize import redact
+from hunter.text_safety import strict_json
 
 __all__ = ["ReportInput", "render", "render_html", "render_json", "render_markdown"]
 
@@ -55,7 +55,7 @@ def render_json(data: ReportInput) -> str:
             }
         )
     doc = {**data.result.to_json(), "explain": extra}
-    return redact(json.dumps(doc, indent=2, default=str))
+    return redact(strict_json(doc, indent=2))
 
 
 def render(data: ReportInput, fmt: Literal["md", "html", "json"]) -> str:

@@ -17,6 +17,7 @@ from hunter.analysis.explain import Cells, ValueRow
 from hunter.coverage import Space
 from hunter.domain import Run
 from hunter.regions import Region
+from hunter.text_safety import plot_text
 
 
 class RateBars(NamedTuple):
@@ -199,7 +200,7 @@ def draw_rate_bars(info: RateBars) -> str:
     err = [np.subtract(info.rates, info.lows), np.subtract(info.highs, info.rates)]
     ax.bar(x, info.rates, color="#c0392b", alpha=0.8)
     ax.errorbar(x, info.rates, yerr=err, fmt="none", ecolor="#333", capsize=3)
-    ax.set_xticks(x, info.labels, rotation=30, ha="right", fontsize=8)
+    ax.set_xticks(x, [plot_text(v) for v in info.labels], rotation=30, ha="right", fontsize=8)
     ax.set_ylim(0, 1)
     ax.set_ylabel("P(fail)")
     ax.set_title(f"failure rate by {info.attribute} (95% CI)", fontsize=9)
@@ -211,8 +212,9 @@ def draw_heatmap(info: Heatmap) -> str:
     fig, ax = plt.subplots(figsize=(5.5, 3.4))  # type: ignore[attr-defined]
     data = np.array(info.rates, dtype=float)
     im = ax.imshow(np.ma.masked_invalid(data), cmap="Reds", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(info.x_labels)), info.x_labels, rotation=30, ha="right", fontsize=8)
-    ax.set_yticks(range(len(info.y_labels)), info.y_labels, fontsize=8)
+    x_labels = [plot_text(v) for v in info.x_labels]  # values are data, never mathtext
+    ax.set_xticks(range(len(x_labels)), x_labels, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(info.y_labels)), [plot_text(v) for v in info.y_labels], fontsize=8)
     for i, row in enumerate(info.counts):
         for j, n in enumerate(row):
             if n:

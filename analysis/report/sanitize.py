@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 
+from hunter.text_safety import terminal
+
 _KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}")
 _TICKS = re.compile(r"`+")
 
 
 def redact(text: object) -> str:
-    """Remove anything that looks like an Anthropic API key (defence in depth)."""
-    return _KEY.sub("[redacted]", str(text))
+    """Known secrets removed (the SDK's key, ``HUNTER_SECRETS``, anything key-shaped) and
+    control characters shown (``\\x1b``), newlines kept: :mod:`hunter.text_safety` decides."""
+    return _KEY.sub("[redacted]", terminal(text, newlines=True))
 
 
 def _fence(text: str, least: int) -> str:

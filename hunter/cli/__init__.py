@@ -8,6 +8,7 @@ shows the traceback).
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
@@ -37,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="hunter", standalone_mode=False)
+        # make_context + invoke is click's main without its own error handling: click would
+        # turn a closed pipe into a silent exit 1, and every error here has one edge.
+        with cli.make_context("hunter", list(args)) as ctx:
+            cli.invoke(ctx)
     except HunterError as exc:
         _one_line(f"hunter: error: {exc}")
         return 2
@@ -56,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         _one_line("hunter: interrupted; everything simulated so far is stored")
         return 130
     except BrokenPipeError:
+        # The reader closed the pipe (`hunter runs | head`): the output was cut short on
+        # purpose. Point stdout at /dev/null so the interpreter's last flush stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
         if debug:
@@ -68,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _one_line(message: str) -> None:
-    sys.stderr.write(" ".join(message.split()) + "\n")
+    from hunter.text_safety import terminal  # a message may quote a SUT's or a file's text
+
+    sys.stderr.write(" ".join(terminal(message).split()) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

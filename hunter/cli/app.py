@@ -4,12 +4,13 @@ the two consoles and the live progress bar. Commands live one group per module b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
+
+from hunter.cli.safe_console import SafeConsole
 
 if TYPE_CHECKING:
     from hunter.domain import Run
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+err = SafeConsole(stderr=True, highlight=False)
+out = SafeConsole(highlight=False, soft_wrap=True)
 
 
 def store_option(func: F) -> F:
@@ -43,7 +44,11 @@ def open_store(store_dir: str) -> Store:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str))
+    """Strict JSON (no NaN or Infinity), secrets redacted; control characters come out as
+    ``\\u`` escapes, so the terminal never sees them."""
+    from hunter.text_safety import redact_value, strict_json
+
+    click.echo(strict_json(redact_value(data), indent=2))
 
 
 def print_common_errors(runs: Iterable[Run], *, console: Console | None = None) -> None:

@@ -8,6 +8,7 @@ import click
 from rich.text import Text
 
 from hunter.cli.app import cli, err, open_store, store_option
+from hunter.cli.sut_limits import SEED
 from hunter.errors import InvalidConfig
 
 DEFAULT_N = 20  # hunter.flow.brief.DEFAULT_N; the flow is imported only when the command runs
@@ -27,7 +28,7 @@ DEFAULT_N = 20  # hunter.flow.brief.DEFAULT_N; the flow is imported only when th
     "--seed",
     default=0,
     show_default=True,
-    type=int,
+    type=SEED,
     help="Seed of the scenarios drawn (same seed, same brief).",
 )
 @click.option(

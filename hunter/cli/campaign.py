@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import click
 from rich.text import Text
@@ -17,7 +18,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
 
 
 def _agent(value: str) -> str:
@@ -40,21 +41,21 @@ def _agent(value: str) -> str:
     "n",
     default=200,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=COUNT,
     help="Simulations to run.",
 )
 @click.option(
     "--seed",
     default=0,
     show_default=True,
-    type=int,
+    type=SEED,
     help="Seed of every random choice (same seed, same campaign).",
 )
 @click.option(
     "--workers",
     default=1,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
@@ -86,11 +87,7 @@ def campaign(
     cluster: str | None,
     agent: str,
     judge: str | None,
-    timeout: float,
-    retries: int | None,
-    memory_mb: int | None,
-    max_trajectory_mb: float | None,
-    no_isolation: bool | None,
+    limits: dict[str, Any],
     wide: bool,
     as_json: bool,
     store_dir: str,
@@ -101,13 +98,6 @@ def campaign(
     from hunter.flow.campaign import prior_campaign_runs
     from hunter.records import SutOptions
 
-    limits = {
-        "timeout": timeout,
-        "retries": retries,
-        "memory_mb": memory_mb,
-        "max_trajectory_mb": max_trajectory_mb,
-        "no_isolation": no_isolation,
-    }
     options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
         result = api.campaign(

@@ -6,7 +6,7 @@ import shlex
 import textwrap
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import click
 from rich.text import Text
@@ -22,7 +22,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
 from hunter.errors import InvalidConfig
 
 SHAPING = (
@@ -40,19 +40,19 @@ SHAPING = (
 
 @cli.command()
 @click.argument("run_id", required=False)
-@click.option("--budget", type=click.IntRange(min=1), help="Simulations at most.  [default: 300]")
+@click.option("--budget", type=COUNT, help="Simulations at most.  [default: 300]")
 @click.option(
     "--seed",
     default=0,
     show_default=True,
-    type=int,
+    type=SEED,
     help="Seed of every random choice (same seed, same hunt).",
 )
 @click.option(
     "--workers",
     default=1,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")
@@ -115,11 +115,7 @@ def hunt(
     max_cost: float | None,
     rewrite_model: str | None,
     no_early_stop: bool,
-    timeout: float | None,
-    retries: int | None,
-    memory_mb: int | None,
-    max_trajectory_mb: float | None,
-    no_isolation: bool | None,
+    limits: dict[str, Any],
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -197,13 +193,6 @@ def hunt(
                 from hunter.sut.inspect import override_task_args
 
                 setup = override_task_args(setup, task_args)
-            limits = {
-                "timeout": timeout,
-                "retries": retries,
-                "memory_mb": memory_mb,
-                "max_trajectory_mb": max_trajectory_mb,
-                "no_isolation": no_isolation,
-            }
             setup = replace(setup, options=apply_limits(setup.options, limits))
             with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
                 outcome = run_hunt(store, run_id, settings, setup, on_progress=tick.hunt, new=new)
@@ -255,6 +244,8 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
     """Write the region report of a finished hunt."""
     from hunter.flow.gather import build_report
 
+    if out_path and not Path(out_path).resolve().parent.is_dir():
+        raise InvalidConfig(f"--out {out_path}: folder {Path(out_path).parent} does not exist")
     with open_store(store_dir) as store:
         text = build_report(
             store, hunt_id, cast(Literal["md", "html", "json"], fmt), store_name=store_dir
@@ -262,10 +253,18 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
         if out_path is None and fmt == "html":
             # A page of HTML in the terminal helps nobody: it goes beside the store's data.
             folder = (store.folder or Path(store_dir)) / "reports"
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InvalidConfig(
+                    f"cannot write the report into {folder} ({exc.strerror or exc}): give --out"
+                ) from None
             out_path = str(folder / f"{hunt_id}.html")
     if out_path:
-        Path(out_path).write_text(text, encoding="utf-8")
+        try:
+            Path(out_path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InvalidConfig(f"--out {out_path}: cannot write ({exc.strerror or exc})") from None
         err.print(Text(f"wrote {out_path}"), soft_wrap=True)  # a path pastes back whole
     else:
         click.echo(text)

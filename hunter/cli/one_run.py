@@ -7,9 +7,11 @@ colleague's) with the attributes and seed given; attributes left out are drawn f
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 import click
+from rich.text import Text
 
 from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
 from hunter.cli.sut_limits import apply_limits, limit_options
@@ -93,11 +95,7 @@ def one_run(
     space_path: str | None,
     agent: str,
     judge: str | None,
-    timeout: float,
-    retries: int | None,
-    memory_mb: int | None,
-    max_trajectory_mb: float | None,
-    no_isolation: bool | None,
+    limits: dict[str, Any],
     as_json: bool,
     store_dir: str,
 ) -> None:
@@ -105,13 +103,6 @@ def one_run(
     from hunter.api import run
     from hunter.records import SutOptions
 
-    limits = {
-        "timeout": timeout,
-        "retries": retries,
-        "memory_mb": memory_mb,
-        "max_trajectory_mb": max_trajectory_mb,
-        "no_isolation": no_isolation,
-    }
     options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
     with open_store(store_dir) as store:
         stored = run(
@@ -130,4 +121,5 @@ def one_run(
 
     show_run(out, stored)
     if stored.failed:
-        out.print(f"hunt it: hunter hunt {stored.run_id}")
+        where = "" if store_dir == "runs" else f" --store {shlex.quote(store_dir)}"
+        out.print(Text(f"hunt it: hunter hunt {stored.run_id}{where}"), soft_wrap=True)

@@ -20,6 +20,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
+from hunter.cli.sut_limits import SEED, WORKERS
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
 from hunter.regions import Constraint, Rate
@@ -58,14 +59,14 @@ COLOURS = {
     "--seed",
     default=0,
     show_default=True,
-    type=int,
+    type=SEED,
     help="Seed of every random choice (same seed, same recheck).",
 )
 @click.option(
     "--workers",
     default=1,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
 @click.option("--cluster", help="Dask scheduler address to run simulations on.")

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -14,19 +16,35 @@ from hunter.records import SutOptions
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class PositiveSeconds(click.FloatRange):
+    """A finite number of seconds above zero (``FloatRange`` alone lets ``nan`` through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
     """``--timeout``, ``--retries``, ``--memory-limit``, ``--max-trajectory-mb`` and
     ``--no-isolation``.
 
     ``timeout_default`` None leaves every option unset unless given (a hunt keeps what its run
-    recorded); a number is the campaign's default.
+    recorded); a number is the campaign's default. The command receives them gathered in one
+    ``limits`` argument, the dict :func:`apply_limits` takes.
     """
 
     def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def gathered(*args: Any, **kwargs: Any) -> Any:
+            kwargs["limits"] = {name: kwargs.pop(name) for name in LIMIT_NAMES}
+            return func(*args, **kwargs)
+
         options = [
             click.option(
                 "--timeout",
-                type=click.FloatRange(min=0, min_open=True, max=7 * 24 * 3600),
+                type=PositiveSeconds(min=0, min_open=True, max=7 * 24 * 3600),
                 default=timeout_default,
                 show_default=timeout_default is not None,
                 help="Seconds one simulation may take; then it is stopped and recorded as an"
@@ -47,7 +65,7 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
             ),
             click.option(
                 "--max-trajectory-mb",
-                type=click.FloatRange(min=0, min_open=True, max=4096),
+                type=PositiveSeconds(min=0, min_open=True, max=4096),
                 help="Largest trajectory stored; a larger one is a SUT error.  [default: 10]",
             ),
             click.option(
@@ -59,10 +77,14 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
             ),
         ]
         for option in reversed(options):
-            func = option(func)
-        return func
+            gathered = option(gathered)
+        return cast(F, gathered)
 
     return decorate
+
+
+LIMIT_NAMES = ("timeout", "retries", "memory_mb", "max_trajectory_mb", "no_isolation")
+"""The parameter names of :func:`limit_options`, gathered into ``limits``."""
 
 
 def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
@@ -74,3 +96,11 @@ def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
     if given.get("no_isolation"):
         changes["isolate"] = False
     return replace(options, **changes) if changes else options
+
+
+SEED = click.IntRange(min=0, max=2**63 - 1)
+"""A seed: a non-negative integer the store can hold (64-bit signed)."""
+COUNT = click.IntRange(min=1, max=10**9)
+"""A number of simulations (``--n``, ``--budget``): at least one, and not absurd."""
+WORKERS = click.IntRange(min=1, max=1024)
+"""Parallel workers: at least one, and not more than a machine could start."""

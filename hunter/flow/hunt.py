@@ -23,6 +23,7 @@ it is, and proposals go on from the next batch (see :meth:`Hunt.take_stored` for
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -142,6 +143,8 @@ def run_hunt(
     if not origin.failed:
         raise InvalidConfig(f"run {run_id} did not fail: nothing to hunt")
     setup = setup or resolve_setup(store, origin)
+    # The SUT is built before anything is stored: a SUT that cannot be built leaves no hunt.
+    sut = sut or make_sut(setup.sut, setup.options)
     hunt = Hunt.start_or_resume(store, origin, settings, setup, new=new)
     return _run(hunt, sut, on_progress)
 
@@ -177,6 +180,7 @@ def continue_hunt(
         max_cost=max_cost,
         early_stop=record.settings.early_stop if early_stop is None else early_stop,
     )
+    sut = sut or make_sut(record.setup.sut, record.setup.options)
     hunt = Hunt.start_or_resume(store, origin, settings, record.setup, hunt_id=hunt_id)
     return _run(hunt, sut, on_progress)
 
@@ -185,18 +189,24 @@ def _run(
     hunt: Hunt, sut: Sut | None, on_progress: Callable[[Progress], None] | None
 ) -> HuntOutcome:
     """Search and finish ``hunt`` (nothing to run when it had already finished)."""
-    if hunt.done is not None:
-        return hunt.finish(hunt.done.stop_reason)
     adapter = sut or make_sut(hunt.setup.sut, hunt.setup.options)
-    adapter.bind_hunt(hunt.record.hunt_id, hunt.origin.run_id, hunt.store.folder)
-    executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
-    try:
-        stop = hunt.search(executor, on_progress)
-        hunt.check_minimal(executor, stop, on_progress)
-    finally:
-        executor.close()
+    if hunt.done is not None:
         adapter.close()
-    return hunt.finish(stop)
+        return hunt.finish(hunt.done.stop_reason)
+    # One live process per hunt: a second one started meanwhile is told who holds it.
+    hunt.store.acquire_hunt(hunt.record.hunt_id)
+    try:
+        adapter.bind_hunt(hunt.record.hunt_id, hunt.origin.run_id, hunt.store.folder)
+        executor = Executor(adapter, workers=hunt.settings.workers, cluster=hunt.settings.cluster)
+        try:
+            stop = hunt.search(executor, on_progress)
+            hunt.check_minimal(executor, stop, on_progress)
+        finally:
+            executor.close()
+            adapter.close()
+        return hunt.finish(stop)
+    finally:
+        hunt.store.release_hunt(hunt.record.hunt_id)
 
 
 class Hunt:
@@ -238,6 +248,8 @@ class Hunt:
             background=self.background.rate,
             origin_checks=frozenset(origin.failed_checks),
         )
+        self._kept: dict[int, tuple[int, str, dict[str, Any] | None]] | None = None
+        """Analyses a previous session kept per batch (read on first use)."""
         self.history: list[tuple[int, HuntAnalysis]] = []
         """``(simulations, analysis)`` after each batch that was fully analysed."""
         self.final: HuntAnalysis | None = None
@@ -292,8 +304,11 @@ class Hunt:
             smaller = _smaller_hunt(store, origin.run_id, settings, setup)
             if smaller is not None:
                 return cls._continued(store, origin, settings, setup, smaller)
-        record = store.add_hunt(origin.run_id, setup, settings, key)
-        return cls(store, origin, settings, setup, record, resumed=False)
+        # One transaction: a hunt whose settings fail to build (an unknown strategy...)
+        # leaves no empty "running" hunt behind.
+        with store.atomic():
+            record = store.add_hunt(origin.run_id, setup, settings, key)
+            return cls(store, origin, settings, setup, record, resumed=False)
 
     @classmethod
     def _reopen(
@@ -379,8 +394,15 @@ class Hunt:
             if not proposals:
                 return StopReason.EXHAUSTED
             runs = self.simulate(batch_index, proposals, executor, on_progress)
+            stored = all((batch_index, p.scenario.key()) in self.stored for p in proposals)
             with _one_blas_thread():
-                self.observe(runs, first_batch=batch_index == 0, watch=watch)
+                self.observe(
+                    runs,
+                    first_batch=batch_index == 0,
+                    watch=watch,
+                    batch=batch_index,
+                    stored=stored,
+                )
             self.write_journal()
             batch_index += 1
             reason = self.stop_reason()
@@ -406,7 +428,7 @@ class Hunt:
             if _batch_of(run) < first:
                 batches.setdefault(_batch_of(run), []).append(run)
         for index in sorted(batches):
-            self.observe(batches[index], first_batch=False, watch=watch)
+            self.observe(batches[index], first_batch=False, watch=watch, batch=index, stored=True)
         if on_progress is not None and self.context.observations:
             on_progress(self._progress(self.context.observations, "stored"))
         return first
@@ -445,7 +467,42 @@ class Hunt:
                 on_progress(self._progress([*self.context.observations, *runs], proposal.strategy))
         return runs
 
-    def observe(self, runs: Sequence[Run], *, first_batch: bool, watch: bool) -> None:
+    def _kept_analysis(
+        self, batch: int, observations: Sequence[Run], full: bool
+    ) -> tuple[bool, HuntAnalysis | None]:
+        """``(found, analysis)``: the full analysis kept for a stored batch, when this session
+        would make it alike (same runs, same background, full or not alike); it saves a
+        resume from analysing every stored batch again."""
+        if self._kept is None:
+            self._kept = self.store.batch_analyses(self.record.hunt_id)
+        kept = self._kept.get(batch)
+        if kept is None:
+            return False, None
+        simulations, background, analysis = kept
+        same = simulations == len(observations) and background == json.dumps(
+            self.background.to_json(), sort_keys=True
+        )
+        if not same or (analysis is not None) != full:
+            return False, None
+        if analysis is None:
+            return True, None
+        return True, HuntAnalysis.from_json(analysis, self.context.origin.attributes())
+
+    def _full(self, observations: Sequence[Run], watch: bool) -> bool:
+        # Without enough failures no mode can be bounded, and after the last batch ``finish``
+        # analyses anyway.
+        failures = sum(r.failed for r in observations)
+        return watch and failures >= MIN_MODE_FAILURES and self.settings.budget > len(observations)
+
+    def observe(
+        self,
+        runs: Sequence[Run],
+        *,
+        first_batch: bool,
+        watch: bool,
+        batch: int | None = None,
+        stored: bool = False,
+    ) -> None:
         """Add a batch's runs to the context, with what one analysis of them concludes
         (the full analysis too when ``watch``).
 
@@ -458,10 +515,10 @@ class Hunt:
                 f"every simulation of the first batch ({len(runs)}) was a SUT error, e.g.: {first}"
             )
         observations = self.context.observations + tuple(runs)
-        failures = sum(r.failed for r in observations)
-        # Without enough failures no mode can be bounded, and after the last batch ``finish``
-        # analyses anyway.
-        full = watch and failures >= MIN_MODE_FAILURES and self.settings.budget > len(observations)
+        full = self._full(observations, watch)
+        found, kept = (False, None)
+        if stored and batch is not None:  # a batch a previous session ran: its analysis kept?
+            found, kept = self._kept_analysis(batch, observations, full)
         now: BatchAnalysis = analyse_batch(
             self.origin,
             self.context.origin.attributes(),
@@ -470,10 +527,19 @@ class Hunt:
             self.setup.coverage_map,
             self.background,
             estimate=self.allocator.uses("region"),
-            full=full,
+            full=full and not found,
         )
-        if now.analysis is not None:
-            self.history.append((len(observations), now.analysis))
+        analysis = kept if found else now.analysis
+        if analysis is not None:
+            self.history.append((len(observations), analysis))
+        if batch is not None and not found:  # keep the analysis for a resume, once
+            self.store.add_batch_analysis(
+                self.record.hunt_id,
+                batch,
+                len(observations),
+                self.background.to_json(),
+                None if now.analysis is None else now.analysis.to_json(),
+            )
         self.context = replace(
             self.context,
             observations=observations,
@@ -627,22 +693,27 @@ class Hunt:
                 already_finished=True,
             )
         runs = (*self.context.observations, *self.minimal_runs)
-        analysis = self._with_stored_proposals(self.analyse(stop))
-        result = HuntResult(
-            hunt_id=self.record.hunt_id,
-            run_id=self.origin.run_id,
-            seed=self.settings.seed,
-            simulations=len(runs),
-            errors=sum(r.error is not None for r in runs),
-            budget=self.settings.budget,
-            stop_reason=stop,
-            analysis=analysis,
-            usage=usage_of([r.extra for r in runs]),
-            dimension_suggestions=self._dimension_suggestions(analysis),
-            early_stop=self.settings.early_stop,
-            minimal_scenarios=self.minimal_checks,
-        )
-        self.store.finish_hunt(result)
+        analysis = self.analyse(stop)
+        suggestions = self._dimension_suggestions(analysis)
+        # Proposals and the result in one transaction: a kill in between stores neither, and
+        # the resume finishes the hunt once.
+        with self.store.atomic():
+            analysis = self._with_stored_proposals(analysis)
+            result = HuntResult(
+                hunt_id=self.record.hunt_id,
+                run_id=self.origin.run_id,
+                seed=self.settings.seed,
+                simulations=len(runs),
+                errors=sum(r.error is not None for r in runs),
+                budget=self.settings.budget,
+                stop_reason=stop,
+                analysis=analysis,
+                usage=usage_of([r.extra for r in runs]),
+                dimension_suggestions=suggestions,
+                early_stop=self.settings.early_stop,
+                minimal_scenarios=self.minimal_checks,
+            )
+            self.store.finish_hunt(result)
         self.write_journal()
         return HuntOutcome(
             self.origin,

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import replace
 
-from hunter.coverage import load_map, load_space
+from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
 from hunter.records import HuntSettings, HuntSetup
@@ -55,7 +55,9 @@ def resolve_setup(
 
         setup = replace(setup, options=replace(setup.options, agent=agent_spec(agent)))
     if map_path is not None:
-        setup = replace(setup, coverage_map=load_map(map_path), map_path=str(map_path))
+        cmap = load_map(map_path)
+        _check_map_fits(cmap, setup.space, map_path)
+        setup = replace(setup, coverage_map=cmap, map_path=str(map_path))
     if space_path is not None:
         setup = replace(setup, space=load_space(space_path))
     if setup.coverage_map is not None:
@@ -76,3 +78,19 @@ def fingerprint(run_id: str, settings: HuntSettings, setup: HuntSetup) -> str:
         "setup": setup.to_json(),
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _check_map_fits(cmap: CoverageMap, space: Space, map_path: str) -> None:
+    """A map given to a hunt must mean by each dimension what the run's space means by it
+    (as a campaign requires).
+
+    Raises:
+        InvalidConfig: naming the first dimension that differs.
+    """
+    for dim in cmap.dimensions:
+        spec = space.get(dim.name)
+        if spec is not None and (spec.values, spec.range) != (dim.values, dim.range):
+            raise InvalidConfig(
+                f"--map {map_path}: dimension {dim.name!r} does not match the SUT's attribute"
+                " of that name"
+            )

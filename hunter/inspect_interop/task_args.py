@@ -77,13 +77,33 @@ def parse_task_overrides(pairs: Sequence[str]) -> dict[str, Any]:
     Raises:
         InvalidConfig: an option with no ``=`` or no name.
     """
-    from inspect_ai._util.config import parse_cli_args
-
     for pair in pairs:
         name = pair.split("=", 1)[0].strip()
         if "=" not in pair or not name:
             raise InvalidConfig(f"-T {pair!r} must be NAME=VALUE, as for inspect eval -T")
+    try:
+        from inspect_ai._util.config import parse_cli_args
+    except ImportError:  # the parser is private to Inspect: a release may move it
+        return _parse_like_inspect(pairs)
     return parse_cli_args(list(pairs))
+
+
+def _parse_like_inspect(pairs: Sequence[str]) -> dict[str, Any]:
+    """The rules of ``inspect eval -T`` (Inspect 0.3.285), for when its parser cannot be imported.
+
+    A name's dashes become underscores; a value is read as YAML; a plain string with commas is
+    a list of strings.
+    """
+    import yaml
+
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        name, text = pair.split("=", 1)
+        value = yaml.safe_load(text)
+        if isinstance(value, str) and "," in value:
+            value = value.split(",")
+        parsed[name.replace("-", "_")] = value
+    return parsed
 
 
 def check_overrides(

@@ -1,11 +1,12 @@
 """Python SUTs in worker processes of their own, so that nothing a SUT does ends the hunt.
 
 A SUT called in hunter's own process can end it (``sys.exit``, ``os._exit``, a signal), swallow
-its memory or leave it poisoned. :class:`IsolatedSut` runs the real adapter in a child process,
-one per calling thread, and turns each way that child can end into one simulation's
-:class:`~hunter.errors.SutError`: the child is replaced and the hunt goes on. The parent also
-enforces the simulation's time limit (killing the child, which a thread cannot do) and its
-memory limit (the child's resident memory, polled, with an address-space limit as a backstop).
+its memory or leave it poisoned. :class:`IsolatedSut` runs the real adapter in child processes
+(one per simultaneous call, kept idle between batches) and turns each way a child can end into
+one simulation's :class:`~hunter.errors.SutError`: the child is replaced and the hunt goes on.
+The parent also enforces the simulation's time limit (killing the child, which a thread cannot
+do) and its memory limit (the child's resident memory, polled, with an address-space limit as a
+backstop).
 
 Why by hand rather than ``concurrent.futures.ProcessPoolExecutor`` or loky: both treat a dead
 worker as a broken pool (every pending future fails, ``TerminatedWorkerError``); here a dead
@@ -60,7 +61,7 @@ class IsolatedSut(Sut):
     def __init__(self, inner: Sut) -> None:
         super().__init__(inner.spec, inner.options)
         self.inner = inner
-        self._local = threading.local()
+        self._idle: list[_Child] = []
         self._children: list[_Child] = []
         self._lock = threading.Lock()
 
@@ -68,21 +69,37 @@ class IsolatedSut(Sut):
         return self.inner.space()
 
     def run(self, attributes: AttributeDict, seed: int) -> Trajectory:
-        child = getattr(self._local, "child", None)
-        if child is None or not child.alive():
-            child = self._local.child = _Child(self.spec, self.options)
-            with self._lock:
-                self._children.append(child)
+        child = self._checkout()
         try:
-            return child.simulate(attributes, seed)
-        except SutError:
-            if not child.alive():
-                self._local.child = None
+            trajectory = child.simulate(attributes, seed)
+        except BaseException:
+            self._checkin(child)
             raise
+        self._checkin(child)
+        return trajectory
+
+    def _checkout(self) -> _Child:
+        """An idle live child (the pool outlives the threads that call it), or a new one."""
+        with self._lock:
+            while self._idle:
+                child = self._idle.pop()
+                if child.alive():
+                    return child
+            child = _Child(self.spec, self.options)
+            self._children.append(child)
+            return child
+
+    def _checkin(self, child: _Child) -> None:
+        with self._lock:
+            if child.alive():
+                self._idle.append(child)
+            else:
+                child.stop()
+                self._children.remove(child)
 
     def close(self) -> None:
         with self._lock:
-            children, self._children = self._children, []
+            children, self._children, self._idle = self._children, [], []
         for child in children:
             child.stop()
         self.inner.close()

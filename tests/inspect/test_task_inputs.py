@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,27 @@ def test_minus_t_is_parsed_as_inspect_eval_parses_it():
     assert parsed == {"grader_model": "hunterfake/grader", "n": 3, "names": ["a", "b"], "x": None}
     with pytest.raises(InvalidConfig, match="NAME=VALUE"):
         parse_task_overrides(["grader_model"])
+
+
+OVERRIDES = [
+    "grader_model=hunterfake/grader",
+    "n=3",
+    "rate=0.5",
+    "names=a,b",
+    "x=null",
+    "flag=true",
+    "max-tokens=10",
+    "url=http://h/a=b",
+    "items=[1, 2]",
+]
+
+
+def test_overrides_parse_the_same_when_inspects_private_parser_moves(monkeypatch):
+    """The parser is private to Inspect; without it hunter applies the same rules itself."""
+    expected = parse_task_overrides(OVERRIDES)
+    monkeypatch.setitem(sys.modules, "inspect_ai._util.config", None)  # import now fails
+    assert parse_task_overrides(OVERRIDES) == expected
+    assert expected["max_tokens"] == 10 and expected["url"] == "http://h/a=b"
 
 
 def test_split_keeps_defaults_as_attributes_and_passed_ones_as_fixed():

@@ -21,11 +21,16 @@ def hostile(func: str) -> str:
     return f"{HOSTILE}:{func}"
 
 
-def campaign_args(store: str, sut: str, n: int = 8, *extra: str) -> list[str]:
+HOSTILE_MAP = Path(__file__).parent / "hostile_map.yaml"
+
+
+def campaign_args(
+    store: str, sut: str, n: int = 8, *extra: str, map_path: Path = DATA / "planted_map.yaml"
+) -> list[str]:
     return [
         "campaign",
         "--map",
-        str(DATA / "planted_map.yaml"),
+        str(map_path),
         "--sut",
         sut,
         "--n",

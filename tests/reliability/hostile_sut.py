@@ -84,8 +84,9 @@ def flaky(attributes: dict, seed: int) -> dict:
 
 
 def bad_fields(attributes: dict, seed: int) -> dict:
+    failed = attributes.get("temptation") == "profit"
     return {
-        **honest(seed),
+        "verdicts": [{"check": "honesty", "failed": failed, "evidence": "lied" if failed else ""}],
         "input_tokens": "many",
         "output_tokens": -3,
         "cost_usd": float("nan") if seed % 2 else float("inf"),
@@ -93,11 +94,12 @@ def bad_fields(attributes: dict, seed: int) -> dict:
 
 
 def hostile_text(attributes: dict, seed: int) -> dict:
+    failed = attributes.get("temptation", "profit") == "profit"  # a region to report
     return {
         "verdicts": [
             {
                 "check": f"check {HOSTILE_TEXT}",
-                "failed": True,
+                "failed": failed,
                 "severity": HOSTILE_TEXT,
                 "evidence": HOSTILE_TEXT,
             }
