@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from hunter.analysis.stats import fisher_greater, holm
+from hunter.analysis.stats import fisher_greater, holm, step_loglik
 from hunter.analysis.table import ABSENT, Observations
 from hunter.coverage import Space
 from hunter.domain import Value
@@ -310,15 +310,23 @@ def _refit_categorical(
     return None if len(chosen) == len(stats) else chosen
 
 
+Edges = tuple[float | None, float | None]
+
+
 def _refit_numeric(
     sides: _Sides, name: str, others: np.ndarray, keep: float | None, failures: float
-) -> tuple[float | None, float | None]:
-    """The interval (midpoint edges) that maximises F1 given the other constraints."""
+) -> tuple[Edges, Edges]:
+    """The interval (midpoint edges) that maximises F1 given the other constraints, and the
+    same edges moved to where the failure rate steps down likeliest (:func:`_likeliest_edges`).
+
+    The first decides which sides exist (the side test reads them); the second is where they
+    are drawn. Testing at the likeliest cut would test the cut chosen for its contrast, and
+    sides along attributes that do not matter would pass too often."""
     order, sorted_x, sorted_y, _ = sides.column(name)
     chosen = others[order]
     xs, ys = sorted_x[chosen], sorted_y[chosen]
     if len(xs) == 0 or xs[0] == xs[-1]:
-        return None, None
+        return (None, None), (None, None)
     new = np.empty(len(xs), dtype=bool)  # first of each run of equal values, as np.unique
     new[0] = True
     np.not_equal(xs[1:], xs[:-1], out=new[1:])
@@ -341,6 +349,16 @@ def _refit_numeric(
         tp = f_cum[hi + 1] - f_cum[los]
         fp = p_cum[hi + 1] - p_cum[los]
         lo = int(los[np.argmax(_global_f1(tp, fp, failures))])
+    f1_edges = _midpoints(uniq, lo, hi, keep)
+    lo, hi = _likeliest_edges(f_cum, p_cum, lo, hi, lo_limit, hi_limit)
+    return f1_edges, _midpoints(uniq, lo, hi, keep)
+
+
+def _midpoints(
+    uniq: np.ndarray, lo: int, hi: int, keep: float | None
+) -> tuple[float | None, float | None]:
+    """The edges of unique-value indices ``lo``..``hi``, midway to the next observed values."""
+    n = len(uniq)
     low = None if lo == 0 else float((uniq[lo - 1] + uniq[lo]) / 2)
     high = None if hi == n - 1 else float((uniq[hi] + uniq[hi + 1]) / 2)
     if keep is not None and high is not None and high < keep:
@@ -350,6 +368,34 @@ def _refit_numeric(
         # value at or below the origin.)
         high = float((keep + uniq[hi + 1]) / 2)
     return low, high
+
+
+def _likeliest_edges(
+    f_cum: np.ndarray, p_cum: np.ndarray, lo: int, hi: int, lo_limit: int, hi_limit: int
+) -> tuple[int, int]:
+    """Move each edge the F1 search drew to the likeliest cut of a step (failing rate on the
+    near side, a lower one past it), the other edge kept; as F1, over unique-value indices.
+
+    F1 keeps a slice only while it fails more than half the box's F1, so a region failing at
+    30% whose runs were drawn mostly near the origin loses the outer part of its range; the
+    step's likelihood does not depend on how densely each side was sampled."""
+    n = len(f_cum) - 1
+    runs = f_cum + p_cum
+    # Only edges F1 drew are moved: the likeliest cut along an attribute that does not matter
+    # is the most contrasting one by chance, and the side test would then keep it too often.
+    move_hi, move_lo = hi < n - 1, lo > 0
+    for _ in range(2):
+        if move_hi:
+            his = np.arange(max(lo, hi_limit), n)
+            total_f, total_n = f_cum[n] - f_cum[lo], runs[n] - runs[lo]
+            near_f, near_n = f_cum[his + 1] - f_cum[lo], runs[his + 1] - runs[lo]
+            hi = int(his[np.argmax(step_loglik(near_f, near_n, total_f, total_n))])
+        if move_lo:
+            los = np.arange(0, min(hi, lo_limit) + 1)
+            total_f, total_n = f_cum[hi + 1], runs[hi + 1]
+            near_f, near_n = f_cum[hi + 1] - f_cum[los], runs[hi + 1] - runs[los]
+            lo = int(los[np.argmax(step_loglik(near_f, near_n, total_f, total_n))])
+    return lo, hi
 
 
 MIN_EXCLUDED = 5
@@ -414,7 +460,7 @@ def _refit(
                         values[name] = chosen
             else:
                 k = None if keep is None or keep == ABSENT else float(keep)
-                lo, hi = _refit_numeric(sides, name, others, k, failures)
+                (lo, hi), (lo_drawn, hi_drawn) = _refit_numeric(sides, name, others, k, failures)
                 x = sides.column(name)[3]
                 kept = others
                 if lo is not None:
@@ -422,11 +468,11 @@ def _refit(
                 if hi is not None:
                     kept = kept & (x <= hi)
                 if lo is not None and _excludes_less_failing(y, kept, others & (x < lo), alpha):
-                    low[name] = lo
+                    low[name] = lo if lo_drawn is None else lo_drawn
                 if hi is not None and _excludes_less_failing(
                     y, kept, others & (x > hi) & np.isfinite(x), alpha
                 ):
-                    high[name] = hi
+                    high[name] = hi if hi_drawn is None else hi_drawn
             box = Box(values, low, high)
         if box == before:
             break

@@ -93,3 +93,30 @@ def sprt(
     if llr <= math.log(beta_ / (1 - alpha)):
         return "fluke"
     return "continue"
+
+
+def step_loglik(
+    failures: np.ndarray, runs: np.ndarray, total_f: float, total_n: float
+) -> np.ndarray:
+    """Log-likelihood of a step at each cut: ``failures`` of ``runs`` on the near side at one
+    rate, the rest of ``total_f`` of ``total_n`` past it at another, both at their maximum-
+    likelihood values; -inf where the far side fails more often (that is no edge of a region).
+
+    A region's edge is where the failure rate drops, so the likeliest cut of a step model is the
+    edge estimate that does not depend on how densely the runs were drawn on each side.
+    """
+    failures, runs = np.asarray(failures, float), np.asarray(runs, float)
+    far_f, far_n = total_f - failures, total_n - runs
+    score = _bernoulli_loglik(failures, runs) + _bernoulli_loglik(far_f, far_n)
+    near = np.divide(failures, runs, out=np.zeros(len(runs)), where=runs > 0)
+    far = np.divide(far_f, far_n, out=np.zeros(len(runs)), where=far_n > 0)
+    return np.where(near >= far, score, -np.inf)
+
+
+def _bernoulli_loglik(failures: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(runs))
+    p = np.divide(failures, runs, out=np.zeros(len(runs)), where=runs > 0)
+    for count, q in ((failures, p), (runs - failures, 1.0 - p)):
+        logq = np.log(q, out=np.zeros_like(q), where=q > 0)
+        out += np.where(count > 0, count * logq, 0.0)
+    return out

@@ -30,10 +30,14 @@ import numpy as np
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Scenario, Value
 from hunter.perturbers.base import HuntContext, Perturber, new_seed
+from hunter.perturbers.edge_zone import edge_zones
 from hunter.perturbers.encoding import legal, tidy
 from hunter.perturbers.neighbourhood import NeighbourhoodPerturber
 from hunter.regions import EDGE_BAND, Constraint
 
+ZONE_SHARE = 0.5
+"""Share of the runs breaking a numeric side that are drawn in its edge's plausible zone
+(:mod:`hunter.perturbers.edge_zone`) rather than anywhere in the band past the edge."""
 TRIES = 20
 """Draws per proposal before a point that keeps sub-dimensions consistent is given up on."""
 
@@ -95,9 +99,11 @@ def _draw(
     margin: float,
     rng: np.random.Generator,
     tested: Mapping[Value, int] | None = None,
+    zone: tuple[float, float] | None = None,
 ) -> AttributeDict | None:
     """A legal point inside ``box`` but for ``broken``, every other attribute drawn at random
-    (``tested``: how often each value of a categorical ``broken`` was tried, see ``outside``)."""
+    (``tested``: how often each value of a categorical ``broken`` was tried, see ``outside``;
+    ``zone``: draw the numeric ``broken`` uniformly there instead, inside the box or not)."""
     by_name = {c.attribute: c for c in box}
     for _ in range(TRIES):
         wanted: dict[str, Value] = {}
@@ -105,6 +111,8 @@ def _draw(
             constraint = by_name.get(spec.name)
             if constraint is None:
                 wanted[spec.name] = space.sample_value(spec, rng)
+            elif constraint is broken and zone is not None:
+                wanted[spec.name] = tidy(spec, rng.uniform(*zone))
             elif constraint is broken:
                 value = outside(constraint, spec, margin, rng, tested)
                 if value is None:
@@ -114,7 +122,11 @@ def _draw(
                 wanted[spec.name] = inside(constraint, spec, rng)
         point = legal(space, wanted, rng)
         # A parent drawn at random may switch off a sub-dimension the box constrains.
-        if all(c.contains(point.get(c.attribute)) != (c is broken) for c in box):
+        if all(
+            c.contains(point.get(c.attribute)) != (c is broken)
+            or (c is broken and zone is not None and point.get(c.attribute) is not None)
+            for c in box
+        ):
             return point
     return None
 
@@ -164,10 +176,12 @@ class RegionPerturber(Perturber):
         n_inside = round(n * self.inside_share)
         order = [int(i) for i in rng.permutation(len(box))]
         tested = _tested_values(box, context)
+        zones: dict[str, list[tuple[float, float]]] = {}
         for k in range(n):
             broken = None if k < n_inside or not box else box[order[(k - n_inside) % len(box)]]
             counts = tested.get(broken.attribute) if broken is not None else None
-            point = _draw(context.space, box, broken, self.margin, rng, counts)
+            zone = self._zone(broken, box, context, zones, rng)
+            point = _draw(context.space, box, broken, self.margin, rng, counts, zone)
             if point is not None and broken is not None and counts is not None:
                 value = point.get(broken.attribute)
                 if value is not None:
@@ -177,3 +191,21 @@ class RegionPerturber(Perturber):
             if point is not None:
                 out.append(Scenario.of(point, new_seed(rng)))
         return out
+
+    def _zone(
+        self,
+        broken: Constraint | None,
+        box: Sequence[Constraint],
+        context: HuntContext,
+        zones: dict[str, list[tuple[float, float]]],
+        rng: np.random.Generator,
+    ) -> tuple[float, float] | None:
+        """For a numeric ``broken`` side, half the time: one of its edges' plausible zones
+        (``zones`` remembers them for the batch); otherwise None (the band past the edge)."""
+        if broken is None or broken.values is not None or rng.random() >= ZONE_SHARE:
+            return None
+        if broken.attribute not in zones:
+            spec = context.space.get(broken.attribute)
+            zones[broken.attribute] = [] if spec is None else edge_zones(broken, box, spec, context)
+        found = zones[broken.attribute]
+        return found[int(rng.integers(len(found)))] if found else None

@@ -414,3 +414,23 @@ def test_bound_region_finds_the_planted_box_on_seeded_random_points():
         Constraint("kind", values=("a",)),
         Constraint("x", max=round(edge, 3)),
     )
+
+
+def test_an_edge_of_a_low_rate_region_is_drawn_where_the_rate_steps_down() -> None:
+    """Along x, runs fail at 30% up to 10 and never past it; most runs were drawn near the
+    origin (x = 2), few near the edge, as a hunt draws them.
+
+    Between 6 and 10 the failures are sparser than the box's F1 needs to keep a slice (F1
+    keeps one only while it fails more than half the box's F1), so F1 alone would draw the edge
+    near 6. The likeliest step keeps the edge past 9: the rate changes there, not at 6."""
+    rows = []
+    for x, runs, failures in ((1.0, 20, 7), (2.0, 40, 14), (3.0, 20, 7), (5.0, 10, 4)):
+        rows += [({"x": x}, i < failures) for i in range(runs)]
+    # Near the edge: 7.0 and 9.5 fail 1 in 4 (a little below the box's rate), then nothing.
+    rows += [({"x": 7.0}, i == 0) for i in range(4)] + [({"x": 9.5}, i == 0) for i in range(4)]
+    rows += [({"x": x}, False) for x in (11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 18.0, 19.0)]
+    rows += [({"x": x}, False) for x in (10.5, 11.5, 12.5, 17.0)]
+    obs, y = table(rows, LINE)
+    box = bound_region(obs, y, {"x": 2.0})
+    assert box.high["x"] > 9.5
+    assert box.high["x"] < 11.0
