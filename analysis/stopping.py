@@ -18,6 +18,8 @@ conservative, because a hunt that stops on a wrong box has wasted everything it 
   that constraint alone, within ``EDGE_BAND`` of a numeric edge) fail significantly less often
   than the runs inside (one-sided Fisher exact test). A box that is stable but drawn too tight
   fails this, because the band past a misplaced edge still fails like the inside;
+* every numeric edge is pinned: the zone where a step in the failure rate stays likely
+  (:mod:`hunter.analysis.edges`) is at most ``EDGE_TOLERANCE`` of the range wide;
 * the region cannot still grow: *each* value a categorical side excludes was tested on its own
   (the other sides kept) and fails significantly less than the inside. Pooled, one excluded
   value that fails like the inside hides among those that pass; that is how a side admitting
@@ -43,6 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from hunter.analysis.edges import edge_zones
 from hunter.analysis.stats import fisher_greater, holm
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, Run, Value
@@ -129,9 +132,35 @@ def settled(
     fresh = runs[since:]
     return (
         sides_confirmed(region, fresh, space, origin_checks)
+        and edges_pinned(region, runs, space, origin_checks)
         and excluded_values_confirmed(region, fresh, origin_checks)
         and screened(region, fresh, space, origin_checks)
     )
+
+
+def edges_pinned(
+    region: Region, runs: Sequence[Run], space: Space, origin_checks: frozenset[str]
+) -> bool:
+    """Whether every numeric edge's plausible zone (:func:`hunter.analysis.edges.edge_zones`,
+    on all the hunt's runs) is at most ``EDGE_TOLERANCE`` of its range wide, and the edge is
+    drawn within that tolerance of it.
+
+    The runs just past a side can fail significantly less than the inside while the edge is
+    drawn too tight: the band past it is a quarter of the range, and when its inner part fails
+    like the inside and its outer part not at all, it passes on average. The zone is where a
+    step in the failure rate stays likely, so a wide one says the edge may still move."""
+    points = _points(runs, origin_checks)
+    for side in region.constraints:
+        if side.values is not None:
+            continue
+        spec = space[side.attribute]
+        width = EDGE_TOLERANCE * (spec.high - spec.low)
+        for zone in edge_zones(side, region.constraints, spec, points):
+            if zone.high - zone.low > width:
+                return False
+            if not zone.low - width <= zone.edge <= zone.high + width:
+                return False
+    return True
 
 
 def _points(runs: Sequence[Run], origin_checks: frozenset[str]) -> list[tuple[AttributeDict, bool]]:

@@ -27,17 +27,17 @@ from typing import ClassVar
 
 import numpy as np
 
+from hunter.analysis.edges import edge_zones
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Scenario, Value
 from hunter.perturbers.base import HuntContext, Perturber, new_seed
-from hunter.perturbers.edge_zone import edge_zones
 from hunter.perturbers.encoding import legal, tidy
 from hunter.perturbers.neighbourhood import NeighbourhoodPerturber
 from hunter.regions import EDGE_BAND, Constraint
 
 ZONE_SHARE = 0.5
 """Share of the runs breaking a numeric side that are drawn in its edge's plausible zone
-(:mod:`hunter.perturbers.edge_zone`) rather than anywhere in the band past the edge."""
+(:mod:`hunter.analysis.edges`) rather than anywhere in the band past the edge."""
 TRIES = 20
 """Draws per proposal before a point that keeps sub-dimensions consistent is given up on."""
 
@@ -206,6 +206,9 @@ class RegionPerturber(Perturber):
             return None
         if broken.attribute not in zones:
             spec = context.space.get(broken.attribute)
-            zones[broken.attribute] = [] if spec is None else edge_zones(broken, box, spec, context)
-        found = zones[broken.attribute]
-        return found[int(rng.integers(len(found)))] if found else None
+            points = [(r.attributes(), r.fails_like(context.origin_checks)) for r in context.valid]
+            keep = context.origin.attributes().get(broken.attribute)
+            found = [] if spec is None else edge_zones(broken, box, spec, points, keep)
+            zones[broken.attribute] = [(zone.low, zone.high) for zone in found]
+        spans = zones[broken.attribute]
+        return spans[int(rng.integers(len(spans)))] if spans else None

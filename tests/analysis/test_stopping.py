@@ -9,6 +9,7 @@ import numpy as np
 from hunter.analysis.stats import rate
 from hunter.analysis.stopping import (
     MIN_GROWTH,
+    edges_pinned,
     excluded_values_confirmed,
     same_region,
     screened,
@@ -176,3 +177,22 @@ def test_the_screen_finds_a_missing_sub_dimension_and_wants_enough_runs_per_cell
     assert screened(region, inside(60, split=False), SPACE3, CHECKS)
     assert not screened(region, inside(60, split=True), SPACE3, CHECKS)  # w0 never fails
     assert not screened(region, inside(6, split=False), SPACE3, CHECKS)  # cells too thin
+
+
+def test_an_edge_drawn_too_tight_is_not_pinned_though_the_band_past_it_passes() -> None:
+    """Kind a fails 4 in 10 up to x = 0.5 and never past it (kind b never); the box stops at 0.38.
+
+    The band past 0.38 (a quarter of the range) holds failing runs up to 0.5 and passing ones
+    beyond: pooled, it fails significantly less than the inside, so the side test alone would
+    confirm the tight edge. The plausible zone of the step lies near 0.5, far from the edge."""
+    rng = np.random.default_rng(4)
+    runs = []
+    for i in range(300):
+        x = round(float(rng.uniform(0.0, 0.63)), 4)
+        runs.append(run(i, "a", x, bool(x <= 0.5 and rng.random() < 0.4)))
+    runs += [run(1000 + i, "b", 0.2, False) for i in range(20)]  # past the kind side
+    tight = (Constraint("kind", values=("a",)), Constraint("x", max=0.38))
+    right = (Constraint("kind", values=("a",)), Constraint("x", max=0.5))
+    assert sides_confirmed(analysis(tight).regions[0], runs, SPACE, CHECKS)
+    assert not edges_pinned(analysis(tight).regions[0], runs, SPACE, CHECKS)
+    assert edges_pinned(analysis(right).regions[0], runs, SPACE, CHECKS)

@@ -10,33 +10,47 @@ among the runs that satisfy every other side, each cut between two observed valu
 the likelihood of a step (one failure rate up to the cut, a lower one past it), and the zone
 spans every cut within ``LIKELIHOOD_DROP`` of the best (a profile-likelihood interval for a
 change point). Runs drawn in the zone are the ones expected to tell the most about the edge; as
-they come in the zone shrinks to a bracket around it. Written here because the one computation
-needed (a one-sided Bernoulli change-point interval over a few hundred points) is a few lines
-of numpy, and the change-point libraries do not take a side or the origin that must stay inside.
+they come in the zone shrinks to a bracket around it. The ``region`` strategy draws there, and
+the stop rule waits until every zone is narrow: a side the runs just past it confirm can still
+be drawn too tight (a band a quarter of the range wide passes on average when its inner part
+fails like the inside and its outer part does not), and a wide zone says so. Written here
+because the one computation needed (a one-sided Bernoulli change-point interval over a few
+hundred points) is a few lines of numpy, and the change-point libraries take neither a side
+nor an origin that must stay inside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from hunter.analysis.stats import step_loglik
-from hunter.domain import AttributeSpec
-from hunter.perturbers.base import HuntContext
+from hunter.domain import AttributeDict, AttributeSpec, Value
 from hunter.regions import Constraint, satisfies
 
 LIKELIHOOD_DROP = 2.0
 """Log-likelihood below the best at which a cut stops being plausible (about a 95% interval)."""
 
 
+class Zone(NamedTuple):
+    """Where one edge of a side may lie: ``low`` to ``high``; ``edge`` is where it is drawn."""
+
+    edge: float
+    low: float
+    high: float
+
+
 def _zone_above(xs: np.ndarray, ys: np.ndarray, keep: float, top: float) -> tuple[float, float]:
     """The plausible span of an upper edge: ``xs`` sorted, the cut above ``keep``."""
     n = len(xs)
+    if n == 0:
+        return top, top
     f_cum = np.concatenate([[0], np.cumsum(ys)])
     cuts = [k for k in range(1, n + 1) if (k == n or xs[k - 1] < xs[k]) and xs[k - 1] >= keep]
     if not cuts:
-        return keep, top
+        return float(xs[-1] if keep == -np.inf else keep), top
     k = np.array(cuts)
     score = step_loglik(f_cum[k], k, float(f_cum[n]), float(n))
     plausible = k[score >= score.max() - LIKELIHOOD_DROP]
@@ -46,31 +60,40 @@ def _zone_above(xs: np.ndarray, ys: np.ndarray, keep: float, top: float) -> tupl
 
 
 def edge_zones(
-    side: Constraint, box: Sequence[Constraint], spec: AttributeSpec, context: HuntContext
-) -> list[tuple[float, float]]:
-    """The zone of each bounded edge of numeric ``side`` (see the module docstring)."""
+    side: Constraint,
+    box: Sequence[Constraint],
+    spec: AttributeSpec,
+    points: Sequence[tuple[AttributeDict, bool]],
+    keep: Value | None = None,
+) -> list[Zone]:
+    """The zone of each bounded edge of numeric ``side`` of ``box``.
+
+    ``points`` are the runs as (attributes, fails like the origin); ``keep`` a value the region
+    must hold whatever the cut (the origin's), None for no such value."""
     if side.values is not None:
         return []
     others = [c for c in box if c is not side]
-    points = []
-    for run in context.valid:
-        attributes = run.attributes()
-        x = attributes.get(side.attribute)
-        if isinstance(x, int | float) and satisfies(others, attributes):
-            points.append((float(x), run.fails_like(context.origin_checks)))
-    origin = context.origin.attributes().get(side.attribute)
-    if not points or not isinstance(origin, int | float):
+    chosen_points = [
+        (float(x), failed)
+        for a, failed in points
+        if isinstance(x := a.get(side.attribute), int | float) and satisfies(others, a)
+    ]
+    if not chosen_points:
         return []
-    xs = np.array([p[0] for p in points])
-    ys = np.array([p[1] for p in points], dtype=float)
+    xs = np.array([p[0] for p in chosen_points])
+    ys = np.array([p[1] for p in chosen_points], dtype=float)
+    inner = float(keep) if isinstance(keep, int | float) else None
     zones = []
     if side.max is not None and side.max < spec.high:
         chosen = xs >= (spec.low if side.min is None else side.min)
         order = np.argsort(xs[chosen], kind="stable")
-        zones.append(_zone_above(xs[chosen][order], ys[chosen][order], float(origin), spec.high))
+        floor = -np.inf if inner is None else inner
+        low, high = _zone_above(xs[chosen][order], ys[chosen][order], floor, spec.high)
+        zones.append(Zone(side.max, low, high))
     if side.min is not None and side.min > spec.low:
         chosen = xs <= (spec.high if side.max is None else side.max)
         order = np.argsort(-xs[chosen], kind="stable")
-        low, high = _zone_above(-xs[chosen][order], ys[chosen][order], -float(origin), -spec.low)
-        zones.append((-high, -low))
-    return [(low, high) for low, high in zones if high > low]
+        floor = -np.inf if inner is None else -inner
+        low, high = _zone_above(-xs[chosen][order], ys[chosen][order], floor, -spec.low)
+        zones.append(Zone(side.min, -high, -low))
+    return [zone for zone in zones if zone.high > zone.low]
