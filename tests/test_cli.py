@@ -256,7 +256,7 @@ def test_a_settled_hunt_says_so(campaign, capsys):
     assert lines[stopped].startswith("stopped: settled after ")
     assert lines[stopped].endswith(" of 300 simulations")
     assert lines[stopped + 1] == (
-        "  (the region held while the hunt doubled and every side was confirmed)"
+        "  (the region held while the hunt doubled and could neither grow nor split)"
     )
     assert "provisional" not in out and "continue with" not in out
     # the report command is printed whole, to paste back

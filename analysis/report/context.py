@@ -87,7 +87,7 @@ class StopNote:
 
     Attributes:
         sentence: e.g. ``settled after 128 of 300 simulations (the region held while the hunt
-            doubled and every side was confirmed)`` or ``budget of 40 spent before the region
+            doubled and could neither grow nor split)`` or ``budget of 40 spent before the region
             settled: R1 is provisional``.
         command: the command that continues the hunt (budget or max cost spent), else None.
     """
@@ -107,7 +107,8 @@ def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
     command = None
     if reason is StopReason.SETTLED:
         sentence = (
-            f"settled {ran} (the region held while the hunt doubled and every side was confirmed)"
+            f"settled {ran} (the region held while the hunt doubled and could neither grow"
+            " nor split)"
         )
     elif reason is StopReason.FLUKE:
         sentence = f"fluke {ran} (the replays' sequential test called the origin a fluke)"

@@ -68,7 +68,7 @@ def _input(result: HuntResult) -> ReportInput:
         (
             _result(StopReason.SETTLED),
             "settled after 40 of 40 simulations (the region held while the hunt doubled and"
-            " every side was confirmed)",
+            " could neither grow nor split)",
             None,
         ),
         (
