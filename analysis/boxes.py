@@ -282,14 +282,15 @@ def _refit_categorical(
     others: np.ndarray,
     keep: object,
     failures: float,
-) -> frozenset[object] | None:
-    """The value set that maximises F1 given the other constraints (None: no constraint)."""
+) -> tuple[frozenset[object] | None, frozenset[object] | None]:
+    """The value set that maximises F1 given the other constraints (None: no constraint), and
+    the set a step's likelihood draws (the first decides whether the side exists)."""
     codes = obs.codes[name][others]
     if len(codes) == 0:
-        return None
+        return None, None
     present, first = np.unique(codes, return_index=True)
     if len(present) < 2:
-        return None
+        return None, None
     levels = sides.levels[name]
     runs = np.bincount(codes, minlength=len(levels))
     failing = np.bincount(codes[sides.y[others]], minlength=len(levels))
@@ -307,7 +308,19 @@ def _refit_categorical(
         if holds_origin and score > best_f1 + 1e-12:
             best, best_f1 = k, score
     chosen = frozenset(s[0] for s in stats[: best + 1])
-    return None if len(chosen) == len(stats) else chosen
+    if len(chosen) == len(stats):
+        return None, None
+    # Drawn as a step too: the likeliest split of the values (sorted by rate) into a failing
+    # set and a less failing rest, holding the origin's value; see _likeliest_edges for why.
+    fails = np.cumsum([s[1] for s in stats])
+    runs = np.cumsum([s[1] + s[2] for s in stats])
+    score = step_loglik(fails, runs, float(fails[-1]), float(runs[-1]))
+    holds = [keep is None or keep in {s[0] for s in stats[: k + 1]} for k in range(len(stats))]
+    score = np.where(holds, score, -np.inf)
+    score[-1] = -np.inf  # every value: no side
+    if not np.isfinite(score.max()):
+        return chosen, chosen
+    return chosen, frozenset(s[0] for s in stats[: int(np.argmax(score)) + 1])
 
 
 Edges = tuple[float | None, float | None]
@@ -453,11 +466,11 @@ def _refit(
             low.pop(name, None)
             high.pop(name, None)
             if name in obs.categorical:
-                chosen = _refit_categorical(obs, sides, name, others, keep, failures)
+                chosen, drawn = _refit_categorical(obs, sides, name, others, keep, failures)
                 if chosen is not None:
                     kept = others & obs.isin(name, chosen)
                     if _excludes_less_failing(y, kept, others & ~kept, alpha):
-                        values[name] = chosen
+                        values[name] = chosen if drawn is None else drawn
             else:
                 k = None if keep is None or keep == ABSENT else float(keep)
                 (lo, hi), (lo_drawn, hi_drawn) = _refit_numeric(sides, name, others, k, failures)

@@ -434,3 +434,18 @@ def test_an_edge_of_a_low_rate_region_is_drawn_where_the_rate_steps_down() -> No
     box = bound_region(obs, y, {"x": 2.0})
     assert box.high["x"] > 9.5
     assert box.high["x"] < 11.0
+
+
+def test_a_value_failing_like_the_inside_joins_the_side_at_a_weak_contrast() -> None:
+    """a1 (the origin's) fails 30%, a2 20%, a3 and a4 5%.
+
+    F1 leaves a2 out: with a1 alone F1 is 0.409 and a2 would have to fail more than half of
+    that. Split as a step, a2 is far likelier with a1 (20% is nearer 30% than 5% in likelihood)
+    so the side is drawn as {a1, a2}."""
+    space = Space((AttributeSpec("kind", values=("a1", "a2", "a3", "a4")),))
+    rows = []
+    for value, runs, failures in (("a1", 60, 18), ("a2", 20, 4), ("a3", 60, 3), ("a4", 60, 3)):
+        rows += [({"kind": value}, i < failures) for i in range(runs)]
+    obs, y = table(rows, space)
+    box = bound_region(obs, y, {"kind": "a1"})
+    assert box.values["kind"] == frozenset({"a1", "a2"})
