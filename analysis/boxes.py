@@ -312,15 +312,15 @@ def _refit_categorical(
         return None, None
     # Drawn as a step too: the likeliest split of the values (sorted by rate) into a failing
     # set and a less failing rest, holding the origin's value; see _likeliest_edges for why.
-    fails = np.cumsum([s[1] for s in stats])
-    runs = np.cumsum([s[1] + s[2] for s in stats])
-    score = step_loglik(fails, runs, float(fails[-1]), float(runs[-1]))
+    near_fails = np.cumsum([s[1] for s in stats])
+    near_runs = np.cumsum([s[1] + s[2] for s in stats])
+    fit = step_loglik(near_fails, near_runs, float(near_fails[-1]), float(near_runs[-1]))
     holds = [keep is None or keep in {s[0] for s in stats[: k + 1]} for k in range(len(stats))]
-    score = np.where(holds, score, -np.inf)
-    score[-1] = -np.inf  # every value: no side
-    if not np.isfinite(score.max()):
+    fit = np.where(holds, fit, -np.inf)
+    fit[-1] = -np.inf  # every value: no side
+    if not np.isfinite(fit.max()):
         return chosen, chosen
-    return chosen, frozenset(s[0] for s in stats[: int(np.argmax(score)) + 1])
+    return chosen, frozenset(s[0] for s in stats[: int(np.argmax(fit)) + 1])
 
 
 Edges = tuple[float | None, float | None]
