@@ -443,3 +443,29 @@ def test_the_commands_defaults_are_the_flows():
 
     assert recheck_cli.DEFAULT_BUDGET == recheck.DEFAULT_BUDGET
     assert brief_cli.DEFAULT_N == brief.DEFAULT_N
+
+
+def test_a_wrapped_heading_prints_its_verdict_once() -> None:
+    """The heading of a long box wraps at 80 columns; "still failing" is two words, and split
+    across the wrap its first word used to be printed twice ("failingstill failing")."""
+    import io
+
+    from rich.console import Console
+
+    from hunter.analysis.recheck import RegionRecheck
+    from hunter.analysis.stats import rate
+    from hunter.cli.recheck import render_region
+    from hunter.regions import Constraint
+
+    box = (Constraint("temptation_type", values=("profit",)), Constraint("oversight", max=0.104))
+    for checks in (("price_collusion",), ("price_collusion_x",), ("price_collusion_xy",)):
+        region = RegionRecheck(
+            "R2", box, checks, "still failing", rate(32, 75), rate(7, 15), rate(1, 200),
+            0.5, 0.53, (), (), "the inside fails as before",
+        )  # fmt: skip
+        out = io.StringIO()
+        render_region(Console(file=out, width=80, no_color=True), region)
+        text = out.getvalue()
+        assert text.count("still") == 1 and text.count("failing") == 1, text
+        assert "\u00a0" not in text
+        assert all(len(line) <= 80 for line in text.splitlines())

@@ -155,8 +155,11 @@ def render_region(console: Console, region: RegionRecheck) -> None:
     middle = f" {box_text(region.box)}  [{', '.join(region.checks)}]  "
     if 2 + len(region.region_id) + len(middle) + len(region.verdict) > WIDTH:
         # A box of several constraints: the heading wraps at WIDTH too, the verdict last.
+        # The verdict is one word to the wrapper (a no-break space inside "still failing"):
+        # split across lines, its first word would be printed twice.
+        verdict = region.verdict.replace(" ", "\u00a0")
         lines = textwrap.wrap(
-            f"{region.region_id}{middle}{region.verdict}",
+            f"{region.region_id}{middle}{verdict}",
             WIDTH,
             initial_indent="  ",
             subsequent_indent="     ",
@@ -164,7 +167,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
         )
         for line in lines[:-1]:
             console.print(Text(line))
-        last = lines[-1].removesuffix(region.verdict)
+        last = lines[-1].removesuffix(verdict)
         console.print(Text.assemble(last, (region.verdict, COLOURS[region.verdict])))
     else:
         console.print(
