@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +15,7 @@ from hunter.analysis.stats import fails_more, rate, upper_bound
 from hunter.analysis.table import Observations, observations
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run, Value
-from hunter.regions import HuntAnalysis, Rate, Region, Verdict
+from hunter.regions import Constraint, HuntAnalysis, Rate, Region, Verdict
 
 MIN_BUCKET_RUNS = 20
 MIN_REGION_SUPPORT = 15
@@ -90,16 +90,40 @@ def _region(
         or not _significant(y, inside_mask, alpha)
     ):
         return None
-    inside = rate(int(y[inside_mask].sum()), int(inside_mask.sum()))
-    outside = rate(int(y[~inside_mask].sum()), int((~inside_mask).sum()))
+    inside_rate = float(y[inside_mask].mean())
     relax = {}
     for c in constraints:
         relaxed = box.without(c.attribute).mask(obs)
-        relax[c.attribute] = inside.rate - float(y[relaxed].mean()) if relaxed.any() else 0.0
+        relax[c.attribute] = inside_rate - float(y[relaxed].mean()) if relaxed.any() else 0.0
+    region = region_of(
+        index, constraints, inside_mask, obs, y, mode_checks, origin_attrs, space, coverage_map,
+        background, alpha,
+    )  # fmt: skip
+    return replace(region, relax_drop=relax)
+
+
+def region_of(
+    index: int,
+    constraints: tuple[Constraint, ...],
+    inside_mask: np.ndarray,
+    obs: Observations,
+    y: np.ndarray,
+    checks: frozenset[str],
+    origin_attrs: Mapping[str, Value],
+    space: Space,
+    coverage_map: CoverageMap | None,
+    background: Rate,
+    alpha: float = 0.05,
+) -> Region:
+    """The region a box of ``constraints`` makes of the runs ``obs`` (``inside_mask``: the runs
+    it holds; ``y``: which of them fail like the mode): its rates inside and outside, label and
+    proposal. Hunter's analysis and the benchmark's PRIM baseline both report regions this way,
+    so the two are labelled and scored alike."""
+    inside = rate(int(y[inside_mask].sum()), int(inside_mask.sum()))
+    outside = rate(int(y[~inside_mask].sum()), int((~inside_mask).sum()))
     label, bucket, proposal = label_region(
         constraints, coverage_map, space, origin_attrs, obs, y, inside, background, alpha
     )
-    contains_origin = all(c.contains(origin_attrs.get(c.attribute)) for c in constraints)
     return Region(
         id=f"R{index}",
         constraints=constraints,
@@ -108,11 +132,10 @@ def _region(
         label=label,
         bucket=bucket,
         proposal=proposal,
-        checks=tuple(sorted(mode_checks)),
+        checks=tuple(sorted(checks)),
         density=inside.rate,
         coverage=float(y[inside_mask].sum() / max(1, y.sum())),
-        relax_drop=relax,
-        contains_origin=contains_origin,
+        contains_origin=all(c.contains(origin_attrs.get(c.attribute)) for c in constraints),
     )
 
 

@@ -21,12 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from hunter.analysis.labels import label_region
+from hunter.analysis.hunt_analysis import region_of
 from hunter.analysis.stats import rate
 from hunter.analysis.table import observations
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
-from hunter.regions import Constraint, HuntAnalysis, Rate, Region
+from hunter.regions import Constraint, HuntAnalysis, Rate
 
 MISSING = "prim skipped: the EMA Workbench is not installed (pip install 'hunter[bench]')"
 """The one line the benchmark prints when the baseline cannot run."""
@@ -146,22 +146,8 @@ def prim_analysis(
     inside_mask = np.array(
         [all(c.contains(r.attributes().get(c.attribute)) for c in constraints) for r in obs.runs]
     )
-    inside = rate(int(y[inside_mask].sum()), int(inside_mask.sum()))
-    outside = rate(int(y[~inside_mask].sum()), int((~inside_mask).sum()))
-    origin_attributes = origin.attributes()
-    label, bucket, proposal = label_region(
-        constraints, coverage_map, space, origin_attributes, obs, y, inside, background
-    )
-    region = Region(
-        id="R1",
-        constraints=constraints,
-        inside=inside,
-        outside=outside,
-        label=label,
-        bucket=bucket,
-        proposal=proposal,
-        checks=tuple(sorted(checks)),
-        density=inside.rate,
-        contains_origin=all(c.contains(origin_attributes.get(c.attribute)) for c in constraints),
-    )
+    region = region_of(
+        1, constraints, inside_mask, obs, y, checks, origin.attributes(), space, coverage_map,
+        background,
+    )  # fmt: skip
     return HuntAnalysis("bug", rate(0, 0), background, (region,))
