@@ -27,11 +27,19 @@ from typing import NamedTuple
 import numpy as np
 
 from hunter.analysis.stats import step_loglik
-from hunter.domain import AttributeDict, AttributeSpec, Value
+from hunter.domain import AttributeDict, AttributeSpec, Run, Value
 from hunter.regions import Constraint, satisfies
 
 LIKELIHOOD_DROP = 2.0
 """Log-likelihood below the best at which a cut stops being plausible (about a 95% interval)."""
+
+
+def outcome_points(
+    runs: Sequence[Run], origin_checks: frozenset[str]
+) -> list[tuple[AttributeDict, bool]]:
+    """The runs that produced a trajectory as (attributes, fails like the origin): what the
+    zones and the stop rule's tests read."""
+    return [(r.attributes(), r.fails_like(origin_checks)) for r in runs if r.error is None]
 
 
 class Zone(NamedTuple):

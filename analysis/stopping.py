@@ -45,10 +45,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from hunter.analysis.edges import edge_zones
+from hunter.analysis.edges import edge_zones, outcome_points
 from hunter.analysis.stats import fisher_greater, holm
 from hunter.coverage import Space
-from hunter.domain import AttributeDict, Run, Value
+from hunter.domain import Run, Value
 from hunter.regions import EDGE_BAND, Constraint, HuntAnalysis, Region, satisfies
 
 MIN_RUNS = 48
@@ -149,7 +149,7 @@ def edges_pinned(
     drawn too tight: the band past it is a quarter of the range, and when its inner part fails
     like the inside and its outer part not at all, it passes on average. The zone is where a
     step in the failure rate stays likely, so a wide one says the edge may still move."""
-    points = _points(runs, origin_checks)
+    points = outcome_points(runs, origin_checks)
     for side in region.constraints:
         if side.values is not None:
             continue
@@ -163,10 +163,6 @@ def edges_pinned(
     return True
 
 
-def _points(runs: Sequence[Run], origin_checks: frozenset[str]) -> list[tuple[AttributeDict, bool]]:
-    return [(r.attributes(), r.fails_like(origin_checks)) for r in runs if r.error is None]
-
-
 def excluded_values_confirmed(
     region: Region, runs: Sequence[Run], origin_checks: frozenset[str]
 ) -> bool:
@@ -176,7 +172,7 @@ def excluded_values_confirmed(
     Only values that were observed at all can be asked about: a value no run ever took is
     tested through the region strategy, which breaks a side on its least-tested value first.
     """
-    points = _points(runs, origin_checks)
+    points = outcome_points(runs, origin_checks)
     inside = [failed for a, failed in points if satisfies(region.constraints, a)]
     for side in region.constraints:
         if side.values is None:
@@ -234,7 +230,7 @@ def screened(
     than the rest of the inside. Why the count rests on the inside's rate: at 80% a missing
     constraint shows in a handful of runs, at 30% it takes three times as many.
     """
-    points = _points(runs, origin_checks)
+    points = outcome_points(runs, origin_checks)
     inside = [(a, failed) for a, failed in points if satisfies(region.constraints, a)]
     total, failures = len(inside), sum(failed for _, failed in inside)
     if not failures:
@@ -268,7 +264,7 @@ def sides_confirmed(
     region: Region, runs: Sequence[Run], space: Space, origin_checks: frozenset[str]
 ) -> bool:
     """Whether the runs just past each side of ``region`` fail significantly less than inside."""
-    points = _points(runs, origin_checks)
+    points = outcome_points(runs, origin_checks)
     inside = [failed for a, failed in points if satisfies(region.constraints, a)]
     for side in region.constraints:
         others = [c for c in region.constraints if c is not side]

@@ -27,7 +27,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from hunter.analysis.edges import edge_zones
+from hunter.analysis.edges import edge_zones, outcome_points
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Scenario, Value
 from hunter.perturbers.base import HuntContext, Perturber, new_seed
@@ -206,7 +206,7 @@ class RegionPerturber(Perturber):
             return None
         if broken.attribute not in zones:
             spec = context.space.get(broken.attribute)
-            points = [(r.attributes(), r.fails_like(context.origin_checks)) for r in context.valid]
+            points = outcome_points(context.observations, context.origin_checks)
             keep = context.origin.attributes().get(broken.attribute)
             found = [] if spec is None else edge_zones(broken, box, spec, points, keep)
             zones[broken.attribute] = [(zone.low, zone.high) for zone in found]

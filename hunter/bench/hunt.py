@@ -104,15 +104,20 @@ def box_f1(region: Region | None, plant_box: Any, sample: Sequence[dict[str, Any
 
 
 def analysis_f1(
-    landscape: Landscape, analysis: HuntAnalysis, sample: Sequence[dict[str, Any]]
+    landscape: Landscape,
+    analysis: HuntAnalysis,
+    sample: Sequence[dict[str, Any]],
+    origin_only: bool = False,
 ) -> float:
-    """Mean over plants of the best-matching region's F1 (a missed plant scores 0)."""
+    """Mean over plants (``origin_only``: the origin's plant alone) of the best-matching
+    region's F1 (a missed plant scores 0; with no plant, a right fluke scores 1)."""
     if not landscape.plants:
         return 1.0 if analysis.verdict == "fluke" else 0.0
     if analysis.verdict != "bug":
         return 0.0
+    plants = landscape.plants[:1] if origin_only else landscape.plants
     scores = []
-    for plant in landscape.plants:
+    for plant in plants:
         scores.append(max((box_f1(r, plant.box, sample) for r in analysis.regions), default=0.0))
     return float(np.mean(scores))
 
@@ -121,12 +126,7 @@ def origin_f1(
     landscape: Landscape, analysis: HuntAnalysis, sample: Sequence[dict[str, Any]]
 ) -> float:
     """F1 of the best region against the origin's own plant (a fluke scores 1 when right)."""
-    if not landscape.plants:
-        return 1.0 if analysis.verdict == "fluke" else 0.0
-    if analysis.verdict != "bug":
-        return 0.0
-    plant = landscape.plants[0]
-    return max((box_f1(r, plant.box, sample) for r in analysis.regions), default=0.0)
+    return analysis_f1(landscape, analysis, sample, origin_only=True)
 
 
 def _label_ok(landscape: Landscape, analysis: HuntAnalysis) -> bool:
