@@ -10,8 +10,14 @@ The box comes from PRIM-style peeling (Friedman and Fisher's bump hunting), adap
   user as scenario-discovery tools do.
 * Each attribute's side is then refitted given all the others (same F1 criterion), which
   undoes leftovers of greedy peeling; numeric edges sit midway between observed points.
+* A side is only drawn when the runs it excludes fail significantly less often than those it
+  keeps, tested on the runs it was chosen on: the test is corrected for that choice (a
+  numeric cut is the most contrasting of many, a value set one of several) and Bonferroni-
+  corrected across attributes, so an attribute that does not matter rarely earns a side.
 * Then each constraint is tested: relaxing it adds points; if they do not fail significantly
   less often (one-sided Fisher exact test, Holm-corrected across constraints) it is dropped.
+* Last, each side is tried swapped for another attribute's (:func:`_swap_sides`): a hunt's
+  sampling correlates the attributes its box bounds.
 
 Why by hand: the PRIM implementations on PyPI (ema_workbench's among them) need a user to pick
 the box on the trajectory and do not keep a given point inside; the statistics are scipy's.
@@ -27,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from hunter.analysis.stats import fisher_greater, holm, step_loglik
+from hunter.analysis.stats import fisher_greater, holm, max_selected_p, step_loglik
 from hunter.analysis.table import ABSENT, Observations
 from hunter.coverage import Space
 from hunter.domain import Value
@@ -362,6 +368,18 @@ def _refit_numeric(
         tp = f_cum[hi + 1] - f_cum[los]
         fp = p_cum[hi + 1] - p_cum[los]
         lo = int(los[np.argmax(_global_f1(tp, fp, failures))])
+    if lo == hi and 0 < lo < n - 1 and name in sides.obs.continuous:
+        # One value of a continuous attribute, the origin's, is no region: the replays sit on
+        # it (every attribute the origin's), so F1 can draw both edges around them. The better
+        # of the two sides alone is kept.
+        one_side = ((0, hi), (lo, n - 1))
+        scores = [
+            _global_f1(
+                np.array([f_cum[b + 1] - f_cum[a]]), np.array([p_cum[b + 1] - p_cum[a]]), failures
+            )[0]
+            for a, b in one_side
+        ]
+        lo, hi = one_side[int(np.argmax(scores))]
     f1_edges = _midpoints(uniq, lo, hi, keep)
     lo, hi = _likeliest_edges(f_cum, p_cum, lo, hi, lo_limit, hi_limit)
     return f1_edges, _midpoints(uniq, lo, hi, keep)
@@ -416,12 +434,29 @@ MIN_EXCLUDED = 5
 
 
 def _excludes_less_failing(
-    y: np.ndarray, inside: np.ndarray, excluded: np.ndarray, alpha: float
+    y: np.ndarray,
+    inside: np.ndarray,
+    excluded: np.ndarray,
+    alpha: float,
+    always_kept: np.ndarray | None = None,
+    value_sets: int = 1,
 ) -> bool:
-    """Do the runs a side excludes fail significantly less often than those it keeps?"""
-    if np.count_nonzero(excluded) < MIN_EXCLUDED or not inside.any():
+    """Do the runs a side excludes fail significantly less often than those it keeps?
+
+    Every side is chosen on the runs it is tested on, so the test is corrected for the choice:
+    ``always_kept``, a numeric cut chosen along the attribute among those keeping these runs
+    (the origin's side of it), by :func:`max_selected_p`; ``value_sets``, a categorical side
+    chosen among that many value sets, by Bonferroni. Corrected one way and not the other, a
+    categorical side would win over the numeric one that explains the failures."""
+    n_excluded = int(np.count_nonzero(excluded))
+    if n_excluded < MIN_EXCLUDED or not inside.any():
         return False
-    return _fails_more(y, inside, excluded) < alpha
+    p = _fails_more(y, inside, excluded) * value_sets
+    if always_kept is not None:
+        runs = n_excluded + int(np.count_nonzero(inside))
+        min_kept = max(MIN_SUPPORT, int(np.count_nonzero(always_kept)))
+        p = max_selected_p(p, runs, min_kept, MIN_EXCLUDED)
+    return p < alpha
 
 
 def refit(
@@ -450,7 +485,9 @@ def _refit(
     rounds: int,
     alpha: float,
     sides: _Sides,
+    banned: frozenset[str] = frozenset(),
 ) -> Box:
+    """:func:`refit`; attributes in ``banned`` get no side (the side swap's candidates)."""
     failures = float(sides.failures)
     # Each round tests a side of every attribute on data the side was chosen on: Bonferroni over
     # the attributes keeps a noisy attribute from earning a side by chance.
@@ -458,6 +495,8 @@ def _refit(
     for _ in range(rounds):
         before = box
         for name in obs.columns:
+            if name in banned:
+                continue
             others = sides.mask(box, skip=name)
             keep = origin.get(name, ABSENT) if origin is not None else None
             values = dict(box.values)
@@ -469,7 +508,10 @@ def _refit(
                 chosen, drawn = _refit_categorical(obs, sides, name, others, keep, failures)
                 if chosen is not None:
                     kept = others & obs.isin(name, chosen)
-                    if _excludes_less_failing(y, kept, others & ~kept, alpha):
+                    # the sets holding the origin's value, all values but one at most
+                    present = len(np.unique(obs.codes[name][others]))
+                    sets = 2 ** (present - 1) - 1 if keep is not None else 2**present - 2
+                    if _excludes_less_failing(y, kept, others & ~kept, alpha, value_sets=sets):
                         values[name] = chosen if drawn is None else drawn
             else:
                 k = None if keep is None or keep == ABSENT else float(keep)
@@ -480,10 +522,16 @@ def _refit(
                     kept = kept & (x >= lo)
                 if hi is not None:
                     kept = kept & (x <= hi)
-                if lo is not None and _excludes_less_failing(y, kept, others & (x < lo), alpha):
+                # a cut never passes the origin: the runs between it and the other edge stay;
+                # and an attribute has two edges to choose, each tested at half the level
+                above = kept & (x >= k) if k is not None else np.zeros(len(x), dtype=bool)
+                below = kept & (x <= k) if k is not None else above
+                if lo is not None and _excludes_less_failing(
+                    y, kept, others & (x < lo), alpha / 2, always_kept=above
+                ):
                     low[name] = lo if lo_drawn is None else lo_drawn
                 if hi is not None and _excludes_less_failing(
-                    y, kept, others & (x > hi) & np.isfinite(x), alpha
+                    y, kept, others & (x > hi) & np.isfinite(x), alpha / 2, always_kept=below
                 ):
                     high[name] = hi if hi_drawn is None else hi_drawn
             box = Box(values, low, high)
@@ -562,20 +610,24 @@ def _swap_sides(
     alpha: float,
     sides: _Sides,
 ) -> Box:
-    """Try the box without each of its sides, refitted (so another attribute's side may take
-    its place), and keep a change that raises F1; until none does.
+    """Try the box without each of its sides, refitted without that attribute (so another
+    attribute's side may take its place), and keep a change that raises F1; until none does.
 
     A hunt samples where its box is, so the attributes it bounds get correlated in its runs:
     inside a box that bounds ``regulator_strictness`` by mistake few runs reach the long
     ``months`` that really stop the failures, so a months side is not significant there, while
     the strictness side looks significant because the runs past it are enriched in long months.
     Refitting one side at a time cannot leave that corner; dropping the wrong side and
-    refitting finds the box that explains the failures better (F1 on the same runs)."""
+    refitting finds the box that explains the failures better (F1 on the same runs). The
+    dropped attribute sits out that refit: refitting attribute by attribute would otherwise
+    draw the same confounded side again before it reaches the one that should replace it."""
     best = f1(y, sides.mask(box))
     for _ in range(len(box.names)):
         improved = False
         for name in box.names:
-            candidate = _refit(obs, y, box.without(name), origin, 3, alpha, sides)
+            candidate = _refit(
+                obs, y, box.without(name), origin, 3, alpha, sides, banned=frozenset([name])
+            )
             candidate = _prune(y, candidate, alpha, sides)
             score = f1(y, sides.mask(candidate))
             if score > best + SWAP_GAIN:

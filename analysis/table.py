@@ -30,6 +30,8 @@ class Observations:
     codes: dict[str, np.ndarray]
     """Categorical columns as integer codes, so masks are vectorised."""
     levels: dict[str, dict[object, int]]
+    continuous: frozenset[str] = frozenset()
+    """Numeric columns that are not integers (a single value of one is no region)."""
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Results derived from these (immutable) observations, kept for whoever asks again: the
     region search caches its boxes and sorted columns here (``hunter.analysis.boxes``)."""
@@ -82,4 +84,5 @@ def observations(runs: Sequence[Run], space: Space) -> Observations:
             [table.setdefault(v, len(table)) for v in columns[name]], dtype=np.int32
         )
         levels[name] = table
-    return Observations(valid, columns, frozenset(categorical), checks, codes, levels)
+    continuous = frozenset(s.name for s in space.attributes if not s.categorical and not s.integer)
+    return Observations(valid, columns, frozenset(categorical), checks, codes, levels, continuous)

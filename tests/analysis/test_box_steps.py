@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
@@ -29,6 +31,7 @@ from hunter.analysis.table import observations
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Run, Scenario
 from hunter.regions import Constraint
+from hunter.world import world_space
 
 KIND_X = Space(
     (
@@ -44,6 +47,7 @@ KIND_X_Z = Space(
     )
 )
 LINE = Space((AttributeSpec("x", range=(0.0, 20.0)),))
+DATA = Path(__file__).parent.parent / "data"
 
 
 def table(rows, space):
@@ -428,8 +432,9 @@ def test_an_edge_of_a_low_rate_region_is_drawn_where_the_rate_steps_down() -> No
         rows += [({"x": x}, i < failures) for i in range(runs)]
     # Near the edge: 7.0 and 9.5 fail 1 in 4 (a little below the box's rate), then nothing.
     rows += [({"x": 7.0}, i == 0) for i in range(4)] + [({"x": 9.5}, i == 0) for i in range(4)]
-    rows += [({"x": x}, False) for x in (11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 18.0, 19.0)]
-    rows += [({"x": x}, False) for x in (10.5, 11.5, 12.5, 17.0)]
+    # Past the edge enough clean runs for the side to be significant though its cut was chosen.
+    rows += [({"x": x}, False) for x in (11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 18.0, 19.0)] * 2
+    rows += [({"x": x}, False) for x in (10.5, 11.5, 12.5, 17.0)] * 2
     obs, y = table(rows, LINE)
     box = bound_region(obs, y, {"x": 2.0})
     assert box.high["x"] > 9.5
@@ -449,3 +454,67 @@ def test_a_value_failing_like_the_inside_joins_the_side_at_a_weak_contrast() -> 
     obs, y = table(rows, space)
     box = bound_region(obs, y, {"kind": "a1"})
     assert box.values["kind"] == frozenset({"a1", "a2"})
+
+
+# -- sides chosen on the runs they are tested on ---------------------------------------------------
+
+
+def test_a_chosen_cut_along_an_attribute_that_does_not_matter_rarely_earns_a_side() -> None:
+    """Runs fail at 30% whatever x is. The refit draws x's likeliest cut and tests it: before
+    the test was corrected for the choice of cut (the best of some fifty), such a side passed
+    about one time in five; corrected, about as often as its 5% level allows."""
+    rng = np.random.default_rng(7)
+    sided = 0
+    trials = 200
+    for _ in range(trials):
+        rows = [({"x": float(x)}, bool(rng.random() < 0.3)) for x in rng.random(120)]
+        rows.append(({"x": 0.5}, True))  # the origin
+        obs, y = table(rows, Space((AttributeSpec("x", range=(0.0, 1.0)),)))
+        box = refit(obs, y, Box({}, {}, {}), {"x": 0.5})
+        sided += bool(box.names)
+    assert sided / trials <= 0.07
+
+
+def test_max_selected_p_is_never_below_the_nominal_p_and_grows_with_the_cuts_available() -> None:
+    from hunter.analysis.stats import max_selected_p
+
+    for p in (0.2, 0.01, 1e-4):
+        few, many = max_selected_p(p, 40, 10, 10), max_selected_p(p, 400, 5, 5)
+        assert p <= few <= many <= 1.0
+    assert max_selected_p(0.01, 30, 5, 5) > 0.05  # a 1% cut is no evidence among 20 cuts
+    assert max_selected_p(0.01, 10, 5, 5) == 0.01  # one cut only: nothing was chosen
+
+
+def test_a_continuous_side_is_never_the_origins_value_alone() -> None:
+    """Replays repeat the origin, every attribute at its value, so they pile up on one value of
+    a continuous attribute and fail more than the runs drawn around it. Both edges drawn
+    tightly around that value would bound the replays, not a region: one side is kept."""
+    space = Space((AttributeSpec("x", range=(0.0, 1.0)),))
+    rng = np.random.default_rng(3)
+    rows = [({"x": 0.5}, i < 15) for i in range(30)]  # the origin and its replays
+    rows += [({"x": float(x)}, bool(rng.random() < 0.15)) for x in rng.random(80)]
+    obs, y = table(rows, space)
+    box = bound_region(obs, y, {"x": 0.5})
+    assert not ("x" in box.low and "x" in box.high), box
+
+
+def test_a_real_hunts_runs_give_the_planted_box() -> None:
+    """The first 300 runs of a budget-capped hunt of the built-in world's leaked-shutdown-memo
+    plant (seed 1), as the search drew them before the side tests were corrected for the
+    choice of cut; the hunt's sampling made severity, months and the
+    shutdown plan correlated. On this table the box search once bounded ``severity: medium``
+    instead of ``shutdown_plan: leaked`` (F1 0.65 against 0.70); the plant is self-preservation
+    with a leaked plan and at most 13 months."""
+    frame = pd.read_csv(DATA / "world_leaked_memo_hunt.csv")
+    origin = frame.iloc[0].drop("fails_like_origin").to_dict()
+    rows = [
+        (row.drop("fails_like_origin").to_dict(), row["fails_like_origin"] == "1")
+        for _, row in frame.iloc[1:].iterrows()
+    ]
+    obs, y = table(rows, world_space())
+    box = bound_region(obs, y, origin)
+    assert box.values == {
+        "temptation_type": frozenset({"self_preservation"}),
+        "shutdown_plan": frozenset({"leaked"}),
+    }
+    assert box.low == {} and 13 <= box.high["months"] < 14
