@@ -28,13 +28,14 @@ allocator's replay cap, ``hunter.perturbers.allocator.MAX_REPLAYS``, is the same
 
 
 def tally_replays(
-    replays: Iterable[Run], origin_checks: frozenset[str], background: Rate, alpha: float = 0.05
+    replays: Iterable[Run], origin_checks: frozenset[str], background: Rate
 ) -> ReplayTally:
-    """Valid replays, those failing like the origin, and the sequential test's decision."""
+    """Valid replays, those failing like the origin, and the sequential test's decision (at
+    the test's error rates, ``analysis.stats.BUG_ALPHA`` and ``FLUKE_BETA``)."""
     valid = [r for r in replays if r.error is None]
     failures = sum(r.fails_like(origin_checks) for r in valid)
     p0, p1 = hypotheses(background)
-    decision = sprt(failures, len(valid), p0, p1, alpha, alpha)
+    decision = sprt(failures, len(valid), p0, p1)
     if decision == "continue" and len(valid) >= MAX_REPLAYS:
         passes = len(valid) - failures
         llr = failures * math.log(p1 / p0) + passes * math.log((1 - p1) / (1 - p0))

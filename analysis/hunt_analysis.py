@@ -158,9 +158,7 @@ def analyse_hunt(
         obs: ``runs`` as an observation table, when the caller has already built it.
     """
     origin_checks = frozenset(origin.failed_checks)
-    replays = tally_replays(
-        (r for r in runs if r.strategy == "replay"), origin_checks, background, alpha
-    )
+    replays = tally_replays((r for r in runs if r.strategy == "replay"), origin_checks, background)
     failures, n, decision = replays.failures, replays.runs, replays.decision
     replay_rate = rate(failures, n)
     back = background

@@ -24,6 +24,11 @@ FLUKE_P0_CAP = 0.15
 """A fluke means the origin fails no more than its surroundings do, but never above this."""
 BUG_MARGIN = 0.2
 """The bug hypothesis: the origin fails at least this much more often than background."""
+BUG_ALPHA = 0.01
+"""How often the replay test may call a bug on a fluke: that error sends a hunt after a region
+that is not there and reports it as a bug, so it is held lower than the opposite one."""
+FLUKE_BETA = 0.05
+"""How often the replay test may call a fluke on a bug failing at the bug hypothesis' rate."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,13 +102,20 @@ def hypotheses(background: Rate | float) -> tuple[float, float]:
     return p0, max(0.3, p0 + BUG_MARGIN)
 
 
-def passes_to_call_fluke(p0: float, p1: float, alpha: float = 0.05, beta_: float = 0.05) -> int:
+def passes_to_call_fluke(
+    p0: float, p1: float, alpha: float = BUG_ALPHA, beta_: float = FLUKE_BETA
+) -> int:
     """How many clean replays in a row the SPRT needs before it calls a fluke."""
     return math.ceil(math.log(beta_ / (1 - alpha)) / math.log((1 - p1) / (1 - p0)))
 
 
 def sprt(
-    failures: int, runs: int, p0: float, p1: float, alpha: float = 0.05, beta_: float = 0.05
+    failures: int,
+    runs: int,
+    p0: float,
+    p1: float,
+    alpha: float = BUG_ALPHA,
+    beta_: float = FLUKE_BETA,
 ) -> Decision:
     """Wald's sequential probability ratio test on ``failures`` of ``runs`` Bernoulli trials.
 

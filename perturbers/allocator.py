@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hunter.analysis.stats import hypotheses, passes_to_call_fluke
+from hunter.analysis.stats import BUG_ALPHA, FLUKE_BETA, hypotheses, passes_to_call_fluke
 from hunter.perturbers.base import HuntContext, Perturber, Proposal
 from hunter.perturbers.registry import get_perturber
 
@@ -96,7 +96,7 @@ STAGE_ENDS = ((0.7, MODEL), (float("inf"), EDGES))
 """After the broad stage, each stage lasts until this share of the post-replay budget is spent."""
 
 
-def replays_to_decide(failures: int, runs: int, p0: float, p1: float, alpha: float = 0.05) -> int:
+def replays_to_decide(failures: int, runs: int, p0: float, p1: float) -> int:
     """Expected replays still needed by Wald's test, under the hypothesis it now favours.
 
     Replays are spent by what they are expected to tell: while the test is undecided, a batch
@@ -109,10 +109,10 @@ def replays_to_decide(failures: int, runs: int, p0: float, p1: float, alpha: flo
     llr = failures * up + (runs - failures) * down
     if llr <= 0:
         step = p0 * up + (1 - p0) * down  # < 0: the drift under the fluke hypothesis
-        target = math.log(alpha / (1 - alpha))
+        target = math.log(FLUKE_BETA / (1 - BUG_ALPHA))
     else:
         step = p1 * up + (1 - p1) * down  # > 0: the drift under the bug hypothesis
-        target = math.log((1 - alpha) / alpha)
+        target = math.log((1 - FLUKE_BETA) / BUG_ALPHA)
     return max(1, math.ceil((target - llr) / step))
 
 

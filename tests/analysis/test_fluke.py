@@ -88,7 +88,8 @@ def test_an_undecided_replay_test_is_truncated_toward_a_fluke_only() -> None:
 
     # 5 of 60: llr = 5(1.32) - 55(0.273) = -8.4, far past the fluke threshold anyway
     assert tally_replays(replays(5, 60), checks, background).decision == "fluke"
-    # 12 of 60: llr = 12(1.32) - 48(0.273) = 2.76, undecided and above 0: never a bug by truncation
+    # 12 of 60: llr = 12(1.32) - 48(0.273) = 2.76, undecided (a bug at ln 95 = 4.55) and above 0:
+    # never a bug by truncation
     assert tally_replays(replays(12, 60), checks, background).decision == "continue"
     # 10 of 59 (llr -0.18) is undecided before the cap; 10 of 61 (llr -0.72) is a fluke
     assert tally_replays(replays(10, 59), checks, background).decision == "continue"
