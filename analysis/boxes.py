@@ -372,14 +372,10 @@ def _refit_numeric(
         # One value of a continuous attribute, the origin's, is no region: the replays sit on
         # it (every attribute the origin's), so F1 can draw both edges around them. The better
         # of the two sides alone is kept.
-        one_side = ((0, hi), (lo, n - 1))
-        scores = [
-            _global_f1(
-                np.array([f_cum[b + 1] - f_cum[a]]), np.array([p_cum[b + 1] - p_cum[a]]), failures
-            )[0]
-            for a, b in one_side
-        ]
-        lo, hi = one_side[int(np.argmax(scores))]
+        starts, ends = np.array([0, lo]), np.array([hi, n - 1])
+        tp, fp = f_cum[ends + 1] - f_cum[starts], p_cum[ends + 1] - p_cum[starts]
+        best = int(np.argmax(_global_f1(tp, fp, failures)))
+        lo, hi = int(starts[best]), int(ends[best])
     f1_edges = _midpoints(uniq, lo, hi, keep)
     lo, hi = _likeliest_edges(f_cum, p_cum, lo, hi, lo_limit, hi_limit)
     return f1_edges, _midpoints(uniq, lo, hi, keep)
