@@ -30,8 +30,10 @@ from hunter.analysis.stats import step_loglik
 from hunter.domain import AttributeDict, AttributeSpec, Run, Value
 from hunter.regions import Constraint, satisfies
 
-LIKELIHOOD_DROP = 2.0
-"""Log-likelihood below the best at which a cut stops being plausible (about a 95% interval)."""
+LIKELIHOOD_DROP = 3.0
+"""Log-likelihood below the best at which a cut stops being plausible (about a 99% interval:
+the stop rule waits for it to be narrow, and at 95% a run of chance passes just past a
+narrow side pinned a tight edge that settled hunts on a wrong box)."""
 
 
 def outcome_points(

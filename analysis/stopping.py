@@ -61,6 +61,9 @@ GROWTH_SHARE = 1.0
 """Share of the simulations at the region's first appearance that must be added before a stop."""
 EDGE_TOLERANCE = 0.05
 """Largest move of a numeric edge, as a share of the attribute's range, that counts as still."""
+EDGE_SHARE = 0.15
+"""Widest zone a pinned edge may have, as a share of its side's own width (see
+:func:`edges_pinned`)."""
 MIN_BAND_RUNS = 5
 """Runs past a side before its confirmation test is worth running."""
 ALPHA = 0.05
@@ -148,13 +151,19 @@ def edges_pinned(
     The runs just past a side can fail significantly less than the inside while the edge is
     drawn too tight: the band past it is a quarter of the range, and when its inner part fails
     like the inside and its outer part not at all, it passes on average. The zone is where a
-    step in the failure rate stays likely, so a wide one says the edge may still move."""
+    step in the failure rate stays likely, so a wide one says the edge may still move.
+
+    A narrow side needs a narrower zone: its edge's error counts against the side's own width
+    (an edge at 0.032 for a side up to 0.05 leaves out a third of the region, though it is
+    within 5% of the range), so the zone may be at most ``EDGE_SHARE`` of that width too."""
     points = outcome_points(runs, origin_checks)
     for side in region.constraints:
         if side.values is not None:
             continue
         spec = space[side.attribute]
-        width = EDGE_TOLERANCE * (spec.high - spec.low)
+        low = spec.low if side.min is None else side.min
+        high = spec.high if side.max is None else side.max
+        width = min(EDGE_TOLERANCE * (spec.high - spec.low), EDGE_SHARE * (high - low))
         for zone in edge_zones(side, region.constraints, spec, points):
             if zone.high - zone.low > width:
                 return False

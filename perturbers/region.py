@@ -12,6 +12,11 @@ names an attribute that does not matter (or bounds it too tightly), or it misses
   on a value it excludes). If they fail as often as the inside, the constraint is spurious or
   too tight; if they pass, the edge is real, and points near it pin where it lies.
 
+While the box's inside fails far less often than the origin, a side is missing, and points
+drawn at random over every free attribute almost all pass (a conjunction's third attribute, a
+rare region): a share of the points then keeps free attributes at the origin's values
+(:func:`anchored_share`), inside and outside alike, so the two stay comparable.
+
 Neighbourhood sampling around the origin learns the same things only by chance, one attribute
 flip at a time. The box is the hunt context's ``region``: the estimate the hunt loop's analysis
 of the last batch draws with the analysis' own bounding, so this strategy always tests what the
@@ -40,6 +45,9 @@ ZONE_SHARE = 0.5
 (:mod:`hunter.analysis.edges`) rather than anywhere in the band past the edge."""
 TRIES = 20
 """Draws per proposal before a point that keeps sub-dimensions consistent is given up on."""
+ANCHOR_KEEP = 0.5
+"""Probability that an anchored point keeps an attribute the box leaves free at the origin's
+value (see :func:`anchored_share`)."""
 
 
 def inside(constraint: Constraint, spec: AttributeSpec, rng: np.random.Generator) -> Value:
@@ -100,17 +108,24 @@ def _draw(
     rng: np.random.Generator,
     tested: Mapping[Value, int] | None = None,
     zone: tuple[float, float] | None = None,
+    anchor: Mapping[str, Value] | None = None,
 ) -> AttributeDict | None:
     """A legal point inside ``box`` but for ``broken``, every other attribute drawn at random
     (``tested``: how often each value of a categorical ``broken`` was tried, see ``outside``;
-    ``zone``: draw the numeric ``broken`` uniformly there instead, inside the box or not)."""
+    ``zone``: draw the numeric ``broken`` uniformly there instead, inside the box or not;
+    ``anchor``: keep each attribute the box leaves free at this value with probability
+    ``ANCHOR_KEEP``)."""
     by_name = {c.attribute: c for c in box}
     for _ in range(TRIES):
         wanted: dict[str, Value] = {}
         for spec in space.attributes:
             constraint = by_name.get(spec.name)
             if constraint is None:
-                wanted[spec.name] = space.sample_value(spec, rng)
+                kept = anchor.get(spec.name) if anchor is not None else None
+                if kept is not None and rng.random() < ANCHOR_KEEP:
+                    wanted[spec.name] = kept
+                else:
+                    wanted[spec.name] = space.sample_value(spec, rng)
             elif constraint is broken and zone is not None:
                 wanted[spec.name] = tidy(spec, rng.uniform(*zone))
             elif constraint is broken:
@@ -129,6 +144,39 @@ def _draw(
         ):
             return point
     return None
+
+
+def anchored_share(box: Sequence[Constraint], context: HuntContext) -> float:
+    """The share of points that keep free attributes near the origin: how far the box's inside
+    fails below the origin's own rate (its replays), as ``1 - inside / origin``.
+
+    A box that misses a side fails inside only where the missing side happens to hold, which
+    for a rare region or a conjunction is seldom: points drawn at random over every free
+    attribute then almost all pass and say little about which side is missing. Keeping each
+    free attribute at the origin's value half the time raises their failure rate and contrasts
+    every free attribute against the origin's value. A box whose inside fails as often as the
+    origin has no side missing that matters, and its free attributes are drawn over their whole
+    range (anchoring them would only narrow the evidence for a wide numeric side). Both rates
+    are Laplace-smoothed: a box with no runs inside yet counts as failing half the time.
+
+    Measured on ``hunter bench hunt``'s landscapes (10 seeds, hunter alone): hunts right at F1
+    0.9 by 75 simulations went from 85 to 90 of 190, by 100 from 108 to 115. Anchoring half the
+    inside points whatever the rate was no faster than none: it slowed boxes whose missing
+    side was a wide numeric one.
+    """
+    checks = context.origin_checks
+    replays = context.replays
+    origin_rate = (replays.failures + 1) / (replays.runs + 2)
+    failures = runs = 0
+    for run in context.valid:
+        if run.strategy == "replay":
+            continue
+        attributes = run.attributes()
+        if all(c.contains(attributes.get(c.attribute)) for c in box):
+            runs += 1
+            failures += run.fails_like(checks)
+    inside_rate = (failures + 1) / (runs + 2)
+    return float(np.clip(1 - inside_rate / origin_rate, 0.0, 1.0))
 
 
 def _tested_values(box: Sequence[Constraint], context: HuntContext) -> dict[str, dict[Value, int]]:
@@ -177,11 +225,14 @@ class RegionPerturber(Perturber):
         order = [int(i) for i in rng.permutation(len(box))]
         tested = _tested_values(box, context)
         zones: dict[str, list[tuple[float, float]]] = {}
+        origin = context.origin.attributes()
+        share = anchored_share(box, context)
         for k in range(n):
             broken = None if k < n_inside or not box else box[order[(k - n_inside) % len(box)]]
             counts = tested.get(broken.attribute) if broken is not None else None
             zone = self._zone(broken, box, context, zones, rng)
-            point = _draw(context.space, box, broken, self.margin, rng, counts, zone)
+            anchor = origin if rng.random() < share else None
+            point = _draw(context.space, box, broken, self.margin, rng, counts, zone, anchor)
             if point is not None and broken is not None and counts is not None:
                 value = point.get(broken.attribute)
                 if value is not None:

@@ -44,11 +44,13 @@ def analysis(box: tuple[Constraint, ...], inside_runs: int = 40) -> HuntAnalysis
 
 
 def confirming_runs() -> list[Run]:
-    """Inside fails 9 in 10; past each side (kind b; x in (0.4, 0.65]) fails 1 in 10."""
+    """Inside fails 9 in 10; past each side (kind b; x in (0.4, 0.65]) fails 1 in 10, and five
+    runs packed just past the x edge (where the ``region`` strategy draws to pin it) pass."""
     rng = np.random.default_rng(0)
     runs = [run(i, "a", float(rng.uniform(0, 0.4)), i % 10 != 0) for i in range(30)]
     runs += [run(100 + i, "b", float(rng.uniform(0, 0.4)), i == 0) for i in range(10)]
     runs += [run(200 + i, "a", float(rng.uniform(0.41, 0.65)), i == 0) for i in range(10)]
+    runs += [run(600 + i, "a", 0.402 + 0.004 * i, False) for i in range(5)]
     return runs
 
 
@@ -196,3 +198,20 @@ def test_an_edge_drawn_too_tight_is_not_pinned_though_the_band_past_it_passes() 
     assert sides_confirmed(analysis(tight).regions[0], runs, SPACE, CHECKS)
     assert not edges_pinned(analysis(tight).regions[0], runs, SPACE, CHECKS)
     assert edges_pinned(analysis(right).regions[0], runs, SPACE, CHECKS)
+
+
+def test_a_narrow_sides_edge_is_pinned_against_the_sides_width_not_the_range() -> None:
+    """Kind a fails 7 in 10 up to x = 0.05 and never past it. The box stops at 0.032: within 5%
+    of the range, but leaving out a third of the region. Past 0.032 only a handful of runs fall
+    before 0.05, so the step may still lie anywhere up to there, and the edge is not pinned;
+    runs packed around 0.05 pin the edge drawn there."""
+    inside = [run(i, "a", 0.0003 * (i + 1), i % 10 < 7) for i in range(100)]  # up to 0.03
+    sparse = [run(200 + i, "a", 0.035 + 0.004 * i, i in (1, 3)) for i in range(4)]
+    beyond = [run(300 + i, "a", 0.052 + 0.002 * i, False) for i in range(40)]
+    past_kind = [run(400 + i, "b", 0.01, False) for i in range(20)]
+    runs = inside + sparse + beyond + past_kind
+    tight = (Constraint("kind", values=("a",)), Constraint("x", max=0.032))
+    assert not edges_pinned(analysis(tight).regions[0], runs, SPACE, CHECKS)
+    packed = [run(500 + i, "a", 0.032 + 0.0004 * i, i % 10 < 7) for i in range(45)]
+    right = (Constraint("kind", values=("a",)), Constraint("x", max=0.05))
+    assert edges_pinned(analysis(right).regions[0], runs + packed, SPACE, CHECKS)

@@ -102,9 +102,11 @@ def test_hunt_of_a_failed_sample_finds_the_planted_region(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
+    # 96 simulations: at 64, one seed in five found the scenario side but not yet the urgency
+    # side (a chance failure of `restriction` inside blackmail kept it below significance).
     code, out, err = _cli(
         capsys,
-        "hunt", origin, "--budget", "64", "--seed", "0", "--workers", "4",
+        "hunt", origin, "--budget", "96", "--seed", "0", "--workers", "4",
         "--sut", "inspect_evals/agentic_misalignment",
         "--json", "--store", "../store",
     )  # fmt: skip

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from conftest import EDGE, ORIGIN, SPACE, context_of, fake_run, simulate
 
+from hunter.domain import Run, Scenario
 from hunter.perturbers import Allocator, HuntContext, NeighbourhoodPerturber
-from hunter.perturbers.region import RegionPerturber, outside
+from hunter.perturbers.region import RegionPerturber, anchored_share, outside
 from hunter.regions import EDGE_BAND, Constraint
 
 
@@ -73,3 +74,36 @@ def test_outside_values_break_the_side() -> None:
     assert values == {1, 2, 6, 7}  # integers within 2 (a fifth of 0..10) of either edge
     assert outside(Constraint("kind", values=("a", "b", "c")), SPACE["kind"], 0.2, rng) is None
     assert outside(Constraint("x", min=0.0), SPACE["x"], 0.2, rng) is None
+
+
+def _runs_with(inside_failing: int, inside_passing: int) -> tuple[Run, ...]:
+    """Eight replays failing like the origin, then region runs inside the box ``kind == a``:
+    ``inside_failing`` of them fail, ``inside_passing`` pass."""
+    rng = np.random.default_rng(4)
+    runs = [fake_run(i, replace(ORIGIN, seed=i), True, "replay") for i in range(8)]
+    for i in range(inside_failing + inside_passing):
+        attributes = {**SPACE.sample(rng), "kind": "a", "flavour": "sweet"}
+        scenario = Scenario.of(attributes, 100 + i)
+        runs.append(fake_run(8 + i, scenario, i < inside_failing, "region"))
+    return tuple(runs)
+
+
+KIND_A = (Constraint("kind", values=("a",)),)
+
+
+def test_a_box_failing_inside_like_the_origin_draws_its_free_attributes_over_their_range() -> None:
+    context = context_of(_runs_with(inside_failing=18, inside_passing=2))
+    assert anchored_share(KIND_A, context) < 0.1
+
+
+def test_a_box_failing_inside_far_less_than_the_origin_keeps_free_attributes_near_it() -> None:
+    # The box misses a side: most of its inside passes while the origin's replays all fail.
+    context = replace(context_of(_runs_with(inside_failing=2, inside_passing=18)), region=KIND_A)
+    assert anchored_share(KIND_A, context) > 0.7
+    proposals = RegionPerturber().propose(context, 200, np.random.default_rng(2))
+    inside = [p.attributes() for p in proposals if p.attributes()["kind"] == "a"]
+    at_origin = np.mean([a["level"] == ORIGIN.attributes()["level"] for a in inside])
+    # At random a level is 3 one time in 11; anchored, about half the time plus that.
+    assert at_origin > 0.3
+    # The other half still spreads over the whole range.
+    assert len({a["level"] for a in inside}) >= 8
