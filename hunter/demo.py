@@ -11,7 +11,8 @@
 4. The region report for fixers, in Markdown and HTML.
 5. The first proposal is accepted into the map's next version (its diff is shown).
 6. A "fixed" agent (a profile with the monitoring misbehaviour removed, as a training run would)
-   is rechecked on every region of the hunt: the fixed region passes, the other still fails.
+   is rechecked on every region of the hunt: the fixed region passes (a region of another
+   failure mode the hunt bounded on the way would still fail).
 """
 
 from __future__ import annotations
