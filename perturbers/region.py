@@ -252,14 +252,18 @@ class RegionPerturber(Perturber):
         rng: np.random.Generator,
     ) -> tuple[float, float] | None:
         """For a numeric ``broken`` side, half the time: one of its edges' plausible zones
-        (``zones`` remembers them for the batch); otherwise None (the band past the edge)."""
+        (``zones`` remembers every numeric side's for the batch, worked out from one reading
+        of the runs the first time one is asked for); otherwise None (the band past the edge)."""
         if broken is None or broken.values is not None or rng.random() >= ZONE_SHARE:
             return None
-        if broken.attribute not in zones:
-            spec = context.space.get(broken.attribute)
+        if not zones:
             points = outcome_points(context.observations, context.origin_checks)
-            keep = context.origin.attributes().get(broken.attribute)
-            found = [] if spec is None else edge_zones(broken, box, spec, points, keep)
-            zones[broken.attribute] = [(zone.low, zone.high) for zone in found]
-        spans = zones[broken.attribute]
+            origin = context.origin.attributes()
+            for side in box:
+                spec = context.space.get(side.attribute)
+                if side.values is not None or spec is None:
+                    continue
+                found = edge_zones(side, box, spec, points, origin.get(side.attribute))
+                zones[side.attribute] = [(zone.low, zone.high) for zone in found]
+        spans = zones.get(broken.attribute, [])
         return spans[int(rng.integers(len(spans)))] if spans else None
