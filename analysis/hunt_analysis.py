@@ -15,7 +15,7 @@ from hunter.analysis.stats import fails_more, rate, upper_bound
 from hunter.analysis.table import Observations, observations
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run, Value
-from hunter.regions import Constraint, HuntAnalysis, Rate, Region, Verdict
+from hunter.regions import Constraint, HuntAnalysis, Rate, Region, Verdict, satisfies
 
 MIN_BUCKET_RUNS = 20
 MIN_REGION_SUPPORT = 15
@@ -135,7 +135,7 @@ def region_of(
         checks=tuple(sorted(checks)),
         density=inside.rate,
         coverage=float(y[inside_mask].sum() / max(1, y.sum())),
-        contains_origin=all(c.contains(origin_attrs.get(c.attribute)) for c in constraints),
+        contains_origin=satisfies(constraints, origin_attrs),
     )
 
 

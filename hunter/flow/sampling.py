@@ -17,7 +17,7 @@ from hunter.coverage import Space
 from hunter.domain import AttributeDict, Value
 from hunter.perturbers.encoding import legal
 from hunter.perturbers.region import inside
-from hunter.regions import Constraint
+from hunter.regions import Constraint, satisfies
 
 TRIES = 20
 """Draws before a box is given up on (sub-dimensions may switch off a constrained attribute)."""
@@ -46,9 +46,7 @@ def draw_in(
             else:
                 wanted[spec.name] = inside(constraint, spec, rng)
         point = legal(space, wanted, rng)
-        if all(c.contains(point.get(c.attribute)) for c in box) and (
-            accept is None or accept(point)
-        ):
+        if satisfies(box, point) and (accept is None or accept(point)):
             return point
     return None
 
