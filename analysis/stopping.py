@@ -161,8 +161,7 @@ def edges_pinned(
         if side.values is not None:
             continue
         spec = space[side.attribute]
-        low = spec.low if side.min is None else side.min
-        high = spec.high if side.max is None else side.max
+        low, high = side.within(spec.low, spec.high)
         width = min(EDGE_TOLERANCE * (spec.high - spec.low), EDGE_SHARE * (high - low))
         for zone in edge_zones(side, region.constraints, spec, points):
             if zone.high - zone.low > width:
@@ -212,8 +211,7 @@ def _cells(region: Region, space: Space) -> list[tuple[str, Constraint]]:
         if side is None:
             low, high, parts = spec.low, spec.high, NUMERIC_CELLS
         else:
-            low = spec.low if side.min is None else max(spec.low, side.min)
-            high = spec.high if side.max is None else min(spec.high, side.max)
+            low, high = side.within(spec.low, spec.high)
             parts = 2
         if spec.integer and high - low < 1:
             continue

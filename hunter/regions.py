@@ -75,6 +75,13 @@ class Constraint:
         x = float(value)
         return (self.min is None or x >= self.min) and (self.max is None or x <= self.max)
 
+    def within(self, low: float, high: float) -> tuple[float, float]:
+        """The interval this numeric side allows inside an attribute's range ``[low, high]``."""
+        return (
+            low if self.min is None else max(low, self.min),
+            high if self.max is None else min(high, self.max),
+        )
+
     @classmethod
     def from_json(cls, attribute: str, raw: Mapping[str, Any]) -> Constraint:
         """The inverse of :meth:`to_json` (contract §4 form)."""

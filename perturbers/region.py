@@ -55,8 +55,7 @@ def inside(constraint: Constraint, spec: AttributeSpec, rng: np.random.Generator
     if constraint.values is not None:
         value: Value = constraint.values[int(rng.integers(len(constraint.values)))]
         return value
-    low = spec.low if constraint.min is None else max(spec.low, constraint.min)
-    high = spec.high if constraint.max is None else min(spec.high, constraint.max)
+    low, high = constraint.within(spec.low, spec.high)
     if spec.integer:
         return int(rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1))
     return tidy(spec, rng.uniform(low, high))
