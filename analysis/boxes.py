@@ -9,11 +9,13 @@ The box comes from PRIM-style peeling (Friedman and Fisher's bump hunting), adap
   of the mode's failures it holds against the share of its points that fail), not left to the
   user as scenario-discovery tools do.
 * Each attribute's side is then refitted given all the others (same F1 criterion), which
-  undoes leftovers of greedy peeling; numeric edges sit midway between observed points.
+  undoes leftovers of greedy peeling; numeric edges are drawn where a step in the failure rate
+  is expected to lie (:func:`_expected_edges`), midway between observed points on a clean step.
 * A side is only drawn when the runs it excludes fail significantly less often than those it
   keeps, tested on the runs it was chosen on: the test is corrected for that choice (a
-  numeric cut is the most contrasting of many, a value set one of several) and Bonferroni-
-  corrected across attributes, so an attribute that does not matter rarely earns a side.
+  numeric cut is the most contrasting of many, a value set the best of several, exactly) and
+  Bonferroni-corrected across attributes, so an attribute that does not matter rarely earns a
+  side.
 * Then each constraint is tested: relaxing it adds points; if they do not fail significantly
   less often (one-sided Fisher exact test, Holm-corrected across constraints) it is dropped.
 * Last, each side is tried swapped for another attribute's (:func:`_swap_sides`): a hunt's
@@ -33,7 +35,14 @@ from typing import Any
 
 import numpy as np
 
-from hunter.analysis.stats import fisher_greater, holm, max_selected_p, step_loglik
+from hunter.analysis.edges import LIKELIHOOD_DROP
+from hunter.analysis.stats import (
+    fisher_greater,
+    holm,
+    max_selected_p,
+    max_selected_set_p,
+    step_loglik,
+)
 from hunter.analysis.table import ABSENT, Observations
 from hunter.coverage import Space
 from hunter.domain import Value
@@ -378,7 +387,67 @@ def _refit_numeric(
         lo, hi = int(starts[best]), int(ends[best])
     f1_edges = _midpoints(uniq, lo, hi, keep)
     lo, hi = _likeliest_edges(f_cum, p_cum, lo, hi, lo_limit, hi_limit)
-    return f1_edges, _midpoints(uniq, lo, hi, keep)
+    low, high = _midpoints(uniq, lo, hi, keep)
+    low, high = _expected_edges(
+        uniq, f_cum, p_cum, (lo, hi), (lo_limit, hi_limit), keep, (low, high)
+    )
+    return f1_edges, (low, high)
+
+
+def _expected_edges(
+    uniq: np.ndarray,
+    f_cum: np.ndarray,
+    p_cum: np.ndarray,
+    drawn: tuple[int, int],
+    limits: tuple[int, int],
+    keep: float | None,
+    edges: Edges,
+) -> Edges:
+    """Each drawn edge moved to its expected position under the step model: every gap between
+    two observed values is a place the edge may lie, weighted by the step's likelihood there
+    and by the gap's width (a flat prior on where the edge is), the other edge held.
+
+    The likeliest cut hugs the last failing run: with the inside failing 70% of the time, a
+    chance pass just inside the edge moves the cut in past it, and nothing moves it out again
+    (outside runs fail at the background rate), so likeliest edges are drawn too tight. Their
+    expectation weighs both readings of such a pass by how wide each leaves the box. An
+    expected edge that would leave the origin out is not taken."""
+    (lo, hi), (lo_limit, hi_limit), (low, high) = drawn, limits, edges
+    n = len(uniq)
+    runs = f_cum + p_cum
+    if high is not None:
+        his = np.arange(max(lo, hi_limit), n - 1)
+        if len(his) > 1:
+            total_f, total_n = f_cum[n] - f_cum[lo], runs[n] - runs[lo]
+            near_f, near_n = f_cum[his + 1] - f_cum[lo], runs[his + 1] - runs[lo]
+            mean = _posterior_mean(uniq, his, step_loglik(near_f, near_n, total_f, total_n))
+            if mean is not None and (keep is None or mean >= keep):
+                high = mean
+    if low is not None:
+        los = np.arange(1, min(hi, lo_limit) + 1)
+        if len(los) > 1:
+            total_f, total_n = f_cum[hi + 1], runs[hi + 1]
+            near_f, near_n = f_cum[hi + 1] - f_cum[los], runs[hi + 1] - runs[los]
+            mean = _posterior_mean(uniq, los - 1, step_loglik(near_f, near_n, total_f, total_n))
+            if mean is not None and (keep is None or mean <= keep):
+                low = mean
+    return low, high
+
+
+def _posterior_mean(uniq: np.ndarray, gaps: np.ndarray, loglik: np.ndarray) -> float | None:
+    """The mean edge over the gaps ``uniq[g]``..``uniq[g + 1]`` weighted by width and
+    likelihood, among the plausible ones (the edge's zone, :mod:`hunter.analysis.edges`): a
+    clean step is drawn midway between the points on either side of it, not a hair off it
+    (None: no gap has a step)."""
+    if not np.isfinite(loglik).any():
+        return None
+    width = uniq[gaps + 1] - uniq[gaps]
+    drop = loglik.max() - loglik
+    weight = np.where(drop <= LIKELIHOOD_DROP, np.exp(-drop), 0.0) * width
+    if weight.sum() <= 0:
+        return None
+    middle = (uniq[gaps] + uniq[gaps + 1]) / 2
+    return float(np.sum(weight * middle) / weight.sum())
 
 
 def _midpoints(
@@ -435,24 +504,44 @@ def _excludes_less_failing(
     excluded: np.ndarray,
     alpha: float,
     always_kept: np.ndarray | None = None,
-    value_sets: int = 1,
+    value_sets: tuple[tuple[int, ...], int | None] | None = None,
 ) -> bool:
     """Do the runs a side excludes fail significantly less often than those it keeps?
 
     Every side is chosen on the runs it is tested on, so the test is corrected for the choice:
     ``always_kept``, a numeric cut chosen along the attribute among those keeping these runs
     (the origin's side of it), by :func:`max_selected_p`; ``value_sets``, a categorical side
-    chosen among that many value sets, by Bonferroni. Corrected one way and not the other, a
-    categorical side would win over the numeric one that explains the failures."""
+    chosen among the sets of values with these runs each (and the origin's value's index), by
+    :func:`max_selected_set_p`. Corrected one way and not the other, a categorical side would
+    win over the numeric one that explains the failures."""
     n_excluded = int(np.count_nonzero(excluded))
     if n_excluded < MIN_EXCLUDED or not inside.any():
         return False
-    p = _fails_more(y, inside, excluded) * value_sets
+    p = _fails_more(y, inside, excluded)
+    if value_sets is not None:
+        value_runs, keep = value_sets
+        failures = int(np.count_nonzero(y & (inside | excluded)))
+        p = max_selected_set_p(p, value_runs, failures, keep)
     if always_kept is not None:
         runs = n_excluded + int(np.count_nonzero(inside))
         min_kept = max(MIN_SUPPORT, int(np.count_nonzero(always_kept)))
         p = max_selected_p(p, runs, min_kept, MIN_EXCLUDED)
     return p < alpha
+
+
+def _value_runs(
+    obs: Observations, name: str, others: np.ndarray, keep: object
+) -> tuple[tuple[int, ...], int | None]:
+    """The runs of each value of ``name`` among ``others`` and the index of the origin's value
+    among them (None: the origin has none there): the sets a categorical side is chosen from."""
+    codes, table = obs.codes[name][others], obs.levels[name]
+    present, counts = np.unique(codes, return_counts=True)
+    code = table.get(keep) if keep is not None else None
+    index = None
+    if code is not None:
+        where = np.flatnonzero(present == code)
+        index = int(where[0]) if len(where) else None
+    return tuple(int(c) for c in counts), index
 
 
 def refit(
@@ -504,9 +593,7 @@ def _refit(
                 chosen, drawn = _refit_categorical(obs, sides, name, others, keep, failures)
                 if chosen is not None:
                     kept = others & obs.isin(name, chosen)
-                    # the sets holding the origin's value, all values but one at most
-                    present = len(np.unique(obs.codes[name][others]))
-                    sets = 2 ** (present - 1) - 1 if keep is not None else 2**present - 2
+                    sets = _value_runs(obs, name, others, keep)
                     if _excludes_less_failing(y, kept, others & ~kept, alpha, value_sets=sets):
                         values[name] = chosen if drawn is None else drawn
             else:
