@@ -114,11 +114,12 @@ def max_selected_set_p(p: float, runs: tuple[int, ...], failures: int, keep: int
     return max(p, (1 + beaten) / (len(null) + 1.0))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def _min_p_null(runs: tuple[int, ...], failures: int, keep: int | None) -> np.ndarray | None:
     """The sorted null draws of the smallest Fisher p-value over the value sets (None: too
     many values to enumerate the sets). A pure function of its arguments: its draws are seeded
-    by them, so a hunt's analysis is the same on every run."""
+    by them, so a hunt's analysis is the same on every run. Remembered, since a hunt's batches
+    test the same counts again; 512 of them hold 16 MB."""
     k = len(runs)
     if k > MAX_SET_VALUES:
         return None
