@@ -290,6 +290,11 @@ def _global_f1(tp: np.ndarray, fp: np.ndarray, failures: float) -> np.ndarray:
     return scores
 
 
+ValueRuns = tuple[tuple[int, ...], int | None]
+"""The runs of each value present (in code order) and the index of the origin's value among
+them (None: the origin's is not present): what a value set was chosen among."""
+
+
 def _refit_categorical(
     obs: Observations,
     sides: _Sides,
@@ -297,17 +302,21 @@ def _refit_categorical(
     others: np.ndarray,
     keep: object,
     failures: float,
-) -> tuple[frozenset[object] | None, frozenset[object] | None]:
-    """The value set that maximises F1 given the other constraints (None: no constraint), and
-    the set a step's likelihood draws (the first decides whether the side exists)."""
+) -> tuple[frozenset[object] | None, frozenset[object] | None, ValueRuns]:
+    """The value set that maximises F1 given the other constraints (None: no constraint), the
+    set a step's likelihood draws (the first decides whether the side exists), and the runs of
+    each value (the side test's correction for the choice)."""
     codes = obs.codes[name][others]
     if len(codes) == 0:
-        return None, None
+        return None, None, ((), None)
     present, first = np.unique(codes, return_index=True)
-    if len(present) < 2:
-        return None, None
     levels = sides.levels[name]
     runs = np.bincount(codes, minlength=len(levels))
+    code = obs.levels[name].get(keep) if keep is not None else None
+    held = np.flatnonzero(present == code) if code is not None else np.array([], dtype=int)
+    value_runs = (tuple(int(runs[c]) for c in present), int(held[0]) if len(held) else None)
+    if len(present) < 2:
+        return None, None, value_runs
     failing = np.bincount(codes[sides.y[others]], minlength=len(levels))
     # values in the order they first appear among the runs the other constraints keep
     stats = []
@@ -324,7 +333,7 @@ def _refit_categorical(
             best, best_f1 = k, score
     chosen = frozenset(s[0] for s in stats[: best + 1])
     if len(chosen) == len(stats):
-        return None, None
+        return None, None, value_runs
     # Drawn as a step too: the likeliest split of the values (sorted by rate) into a failing
     # set and a less failing rest, holding the origin's value; see _likeliest_edges for why.
     near_fails = np.cumsum([s[1] for s in stats])
@@ -334,8 +343,8 @@ def _refit_categorical(
     fit = np.where(holds, fit, -np.inf)
     fit[-1] = -np.inf  # every value: no side
     if not np.isfinite(fit.max()):
-        return chosen, chosen
-    return chosen, frozenset(s[0] for s in stats[: int(np.argmax(fit)) + 1])
+        return chosen, chosen, value_runs
+    return chosen, frozenset(s[0] for s in stats[: int(np.argmax(fit)) + 1]), value_runs
 
 
 Edges = tuple[float | None, float | None]
@@ -504,7 +513,7 @@ def _excludes_less_failing(
     excluded: np.ndarray,
     alpha: float,
     always_kept: np.ndarray | None = None,
-    value_sets: tuple[tuple[int, ...], int | None] | None = None,
+    value_sets: ValueRuns | None = None,
 ) -> bool:
     """Do the runs a side excludes fail significantly less often than those it keeps?
 
@@ -527,21 +536,6 @@ def _excludes_less_failing(
         min_kept = max(MIN_SUPPORT, int(np.count_nonzero(always_kept)))
         p = max_selected_p(p, runs, min_kept, MIN_EXCLUDED)
     return p < alpha
-
-
-def _value_runs(
-    obs: Observations, name: str, others: np.ndarray, keep: object
-) -> tuple[tuple[int, ...], int | None]:
-    """The runs of each value of ``name`` among ``others`` and the index of the origin's value
-    among them (None: the origin has none there): the sets a categorical side is chosen from."""
-    codes, table = obs.codes[name][others], obs.levels[name]
-    present, counts = np.unique(codes, return_counts=True)
-    code = table.get(keep) if keep is not None else None
-    index = None
-    if code is not None:
-        where = np.flatnonzero(present == code)
-        index = int(where[0]) if len(where) else None
-    return tuple(int(c) for c in counts), index
 
 
 def refit(
@@ -590,10 +584,9 @@ def _refit(
             low.pop(name, None)
             high.pop(name, None)
             if name in obs.categorical:
-                chosen, drawn = _refit_categorical(obs, sides, name, others, keep, failures)
+                chosen, drawn, sets = _refit_categorical(obs, sides, name, others, keep, failures)
                 if chosen is not None:
                     kept = others & obs.isin(name, chosen)
-                    sets = _value_runs(obs, name, others, keep)
                     if _excludes_less_failing(y, kept, others & ~kept, alpha, value_sets=sets):
                         values[name] = chosen if drawn is None else drawn
             else:
