@@ -123,20 +123,24 @@ def _min_p_null(runs: tuple[int, ...], failures: int, keep: int | None) -> np.nd
     k = len(runs)
     if k > MAX_SET_VALUES:
         return None
-    masks = np.array([[(m >> i) & 1 for i in range(k)] for m in range(1, 2**k - 1)], dtype=np.int64)
-    if keep is not None:
-        masks = masks[masks[:, keep] == 1]
+    masks = _value_sets(k, keep)
     total = sum(runs)
     set_runs = masks @ np.asarray(runs, dtype=np.int64)
-    tails = np.ones((len(masks), int(set_runs.max()) + 2))
-    for row, n in enumerate(set_runs):
-        a = np.arange(int(n) + 1)
-        tails[row, : n + 1] = hypergeom.sf(a - 1, total, failures, n)
+    # P(a set holding n runs holds at least a failures), every set and a at once (0 past n)
+    a = np.arange(int(set_runs.max()) + 1)
+    tails = hypergeom.sf(a[None, :] - 1, total, failures, set_runs[:, None])
     seed = np.random.SeedSequence([total, failures, 0 if keep is None else keep + 1, *runs])
     rng = np.random.default_rng(seed)
     draws = rng.multivariate_hypergeometric(np.asarray(runs, dtype=np.int64), failures, SET_DRAWS)
     kept = draws @ masks.T
     return np.sort(tails[np.arange(len(masks)), kept].min(axis=1))
+
+
+@functools.lru_cache(maxsize=64)
+def _value_sets(k: int, keep: int | None) -> np.ndarray:
+    """Every proper non-empty subset of ``k`` values (holding value ``keep``) as 0/1 rows."""
+    masks = (np.arange(1, 2**k - 1)[:, None] >> np.arange(k)[None, :]) & 1
+    return masks[masks[:, keep] == 1] if keep is not None else masks
 
 
 def holm(pvalues: Mapping[str, float], alpha: float) -> set[str]:
