@@ -126,14 +126,37 @@ def _min_p_null(runs: tuple[int, ...], failures: int, keep: int | None) -> np.nd
     masks = _value_sets(k, keep)
     total = sum(runs)
     set_runs = masks @ np.asarray(runs, dtype=np.int64)
-    # P(a set holding n runs holds at least a failures), every set and a at once (0 past n)
-    a = np.arange(int(set_runs.max()) + 1)
-    tails = hypergeom.sf(a[None, :] - 1, total, failures, set_runs[:, None])
     seed = np.random.SeedSequence([total, failures, 0 if keep is None else keep + 1, *runs])
     rng = np.random.default_rng(seed)
     draws = rng.multivariate_hypergeometric(np.asarray(runs, dtype=np.int64), failures, SET_DRAWS)
-    kept = draws @ masks.T
-    return np.sort(tails[np.arange(len(masks)), kept].min(axis=1))
+    kept = draws @ masks.T  # failures each set holds, per draw
+    if set_runs.max() < TABLE_RUNS:
+        # P(a set holding n runs holds at least a failures), every set and a at once (0 past n)
+        a = np.arange(int(set_runs.max()) + 1)
+        tails = hypergeom.sf(a[None, :] - 1, total, failures, set_runs[:, None])
+        pvalues = tails[np.arange(len(masks)), kept]
+    else:
+        pvalues = _tails_at(kept, total, failures, set_runs)
+    return np.sort(pvalues.min(axis=1))
+
+
+TABLE_RUNS = 2000
+"""Sets of fewer runs get their whole table of Fisher p-values; larger ones only the drawn
+part of it (scipy sums the hypergeometric tail term by term, which at 100,000 runs takes
+seconds per table)."""
+
+
+def _tails_at(kept: np.ndarray, total: int, failures: int, set_runs: np.ndarray) -> np.ndarray:
+    """P(a set holds at least the failures drawn), each set's tail summed over the range of
+    its draws only, past which one scipy call gives the rest."""
+    out = np.empty(kept.shape)
+    for column, n in enumerate(set_runs):
+        drawn = kept[:, column]
+        low, high = int(drawn.min()), int(drawn.max())
+        pmf = hypergeom.pmf(np.arange(low, high + 1), total, failures, n)
+        tail = hypergeom.sf(high, total, failures, n) + np.cumsum(pmf[::-1])[::-1]
+        out[:, column] = tail[drawn - low]
+    return out
 
 
 @functools.lru_cache(maxsize=64)

@@ -522,6 +522,26 @@ def test_max_selected_set_p_lies_between_the_nominal_p_and_bonferronis() -> None
     assert max_selected_set_p(1e-3, (30, 10), 12, 0) == 1e-3  # one set only: nothing chosen
 
 
+def test_large_value_sets_read_their_p_values_from_the_drawn_range_alone() -> None:
+    """Past 2,000 runs a set's table of Fisher p-values is not built (scipy sums each tail term
+    by term); the tails summed over the drawn range give the table's values."""
+    from scipy.stats import hypergeom
+
+    from hunter.analysis.stats import _tails_at, _value_sets
+
+    runs, failures = np.array([300, 120, 80, 60]), 140
+    masks = _value_sets(4, 0)
+    set_runs = masks @ runs
+    draws = np.random.default_rng(1).multivariate_hypergeometric(runs, failures, 500)
+    kept = draws @ masks.T
+    a = np.arange(int(set_runs.max()) + 1)
+    table = hypergeom.sf(a[None, :] - 1, int(runs.sum()), failures, set_runs[:, None])
+    expected = table[np.arange(len(masks)), kept]
+    assert _tails_at(kept, int(runs.sum()), failures, set_runs) == pytest.approx(
+        expected, rel=1e-12
+    )
+
+
 def test_a_continuous_side_is_never_the_origins_value_alone() -> None:
     """Replays repeat the origin, every attribute at its value, so they pile up on one value of
     a continuous attribute and fail more than the runs drawn around it. Both edges drawn
