@@ -1,7 +1,15 @@
 """Golden hunts: the result JSON of seeded hunts, recorded before a change and compared after.
 
 A hunt is deterministic given its seed, so any difference here is a change of behaviour, never
-noise. Fields added to the result since a file was recorded are allowed (contracts are extended,
+noise, as long as the arithmetic is the same. It is not across machines by default: numpy picks
+SIMD kernels for the CPU it runs on (AVX2 on one machine, AVX-512 on the next) whose results
+differ in the last bits, and a hunt is a chain of decisions on such numbers (a tie between two
+cuts, an edge at a rounding boundary), so one seed bounded different boxes on two machines.
+Each case therefore runs in a process of its own with numpy held to its baseline kernels and
+BLAS to one thread (:func:`pinned_numerics`); the arithmetic is then the same on every machine
+of one architecture with the same numpy.
+
+Fields added to the result since a file was recorded are allowed (contracts are extended,
 never changed); every recorded field must keep its value. When a change of behaviour is
 intended, re-record with ``HUNTER_REGOLD=1 pytest -m slow tests/golden`` and say in the commit
 which hunts changed and why.
@@ -11,18 +19,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fixtures.recorded import differences
 
-from hunter.bench.hunt import prepare_hunt
-from hunter.cli import main
-from hunter.flow.hunt import HuntSettings, run_hunt
-
 GOLDEN = Path(__file__).parent / "data"
 REGOLD = os.environ.get("HUNTER_REGOLD") == "1"
+REPLAY = Path(__file__).with_name("replay_golden.py")
 
 LANDSCAPE_HUNTS = [
     ("in_bucket", 0, 200),
@@ -36,6 +43,31 @@ LANDSCAPE_HUNTS = [
     ("world:collusion_low_oversight", 0, 150),
     ("world:leaked_shutdown_memo", 1, 150),
 ]
+
+
+def pinned_numerics() -> dict[str, str]:
+    """The environment of a process whose arithmetic does not depend on the CPU: every SIMD
+    target numpy could dispatch to beyond its baseline disabled (numpy reads this at import),
+    and BLAS and OpenMP on one thread (a sum split over threads is added in another order)."""
+    from numpy._core import _multiarray_umath
+
+    env = dict(os.environ)
+    env["NPY_DISABLE_CPU_FEATURES"] = " ".join(getattr(_multiarray_umath, "__cpu_dispatch__", []))
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[name] = "1"
+    return env
+
+
+def _replay(*args: str) -> Any:
+    done = subprocess.run(
+        [sys.executable, str(REPLAY), *args],
+        env=pinned_numerics(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
 
 
 def _compare(name: str, result: Any) -> None:
@@ -52,24 +84,10 @@ def _compare(name: str, result: Any) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("landscape", "seed", "budget"), LANDSCAPE_HUNTS)
 def test_landscape_hunt_matches_golden(landscape: str, seed: int, budget: int) -> None:
-    store, sut, setup, origin, _ = prepare_hunt(landscape, seed)
-    settings = HuntSettings(budget=budget, seed=seed)
-    outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
-    _compare(f"{landscape.replace(':', '-')}-s{seed}-b{budget}", outcome.result.to_json())
+    result = _replay(landscape, str(seed), str(budget))
+    _compare(f"{landscape.replace(':', '-')}-s{seed}-b{budget}", result)
 
 
 @pytest.mark.slow
-def test_world_hunts_through_the_cli_match_golden(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    store = ["--store", str(tmp_path / "store")]
-    ai_ceo = str(Path(__file__).resolve().parents[2] / "maps" / "ai_ceo.yaml")
-    campaign = ["campaign", "--sut", "builtin:ceo", "--map", ai_ceo, "--n", "120", "--seed", "3"]
-    assert main([*campaign, "--json", *store]) == 0
-    failed = json.loads(capsys.readouterr().out)["failed_run_ids"]
-    results = []
-    for run_id, extra in ((failed[0], []), (failed[1], ["--no-early-stop"])):
-        code = main(["hunt", run_id, "--budget", "160", "--seed", "2", "--json", *extra, *store])
-        assert code == 0
-        results.append(json.loads(capsys.readouterr().out))
-    _compare("world-cli", results)
+def test_world_hunts_through_the_cli_match_golden(tmp_path: Path) -> None:
+    _compare("world-cli", _replay("world-cli", str(tmp_path / "store")))
