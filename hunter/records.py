@@ -509,6 +509,35 @@ class ProposalRecord:
         lineage = ProposalRecord.map_lineage(map_path)
         return json.dumps([lineage, kind, identity], sort_keys=True, default=str)
 
+    @staticmethod
+    def merged_detail(
+        kind: str, first: Mapping[str, Any], later: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The detail of one refinement two regions propose, with both regions' numbers.
+
+        Accepting writes one detail for every supporter, so a region's numbers must not be
+        lost to another's: a new dimension's bins are the union of both regions' cuts (each
+        region's edge stays a bin edge, so the next campaign can tell it apart), its values
+        the union of both lists, and a bucket's weight the larger asked for. Everything else
+        (the split, the constraint) stays the first region's.
+        """
+        merged = dict(first)
+        try:
+            if kind in ("add_dimension", "add_subdimension"):
+                attribute = dict(first["attribute"])
+                other = dict(later["attribute"])
+                for key in ("bins", "values"):
+                    mine, theirs = attribute.get(key), other.get(key)
+                    if isinstance(mine, list | tuple) and isinstance(theirs, list | tuple):
+                        union = list(dict.fromkeys([*mine, *theirs]))
+                        attribute[key] = sorted(union) if key == "bins" else union
+                merged["attribute"] = attribute
+            elif kind == "reweight_bucket":
+                merged["weight"] = max(float(first["weight"]), float(later["weight"]))
+        except (KeyError, TypeError, ValueError):
+            return dict(first)
+        return merged
+
     def to_json(self) -> dict[str, Any]:
         return {
             "proposal_id": self.proposal_id,

@@ -656,12 +656,22 @@ class Store:
 
         The same refinement of the same map lineage (:meth:`ProposalRecord.refinement_key`) is
         one proposal: while one is pending, a new hunt (or region) proposing it is recorded as
-        supporting it. A hunt that proposes again what it proposed before (resumed or
-        continued) gets its earlier proposal back, whatever became of it.
+        supporting it, and its numbers join the pending one's
+        (:meth:`ProposalRecord.merged_detail`: accepting then keeps every region's cut). A hunt
+        that proposes again what it proposed before (resumed or continued) gets its earlier
+        proposal back, whatever became of it.
         """
         key = ProposalRecord.refinement_key(kind, detail, map_path)
         with self.atomic():
             pid = self._matching_proposal(key, kind, hunt_id, region_id)
+            if pid is not None and not self._supports(pid, hunt_id, region_id):
+                stored = self.proposal(pid)
+                if stored.status == "pending":
+                    merged = ProposalRecord.merged_detail(kind, stored.detail, detail)
+                    self._db.execute(
+                        "UPDATE proposals SET detail = ? WHERE proposal_id = ?",
+                        (json.dumps(merged), pid),
+                    )
             if pid is None:
                 pid = self._next_id("proposals", "p")
                 self._db.execute(
@@ -675,6 +685,16 @@ class Store:
                 (pid, hunt_id, region_id, _now()),
             )
         return pid
+
+    def _supports(self, proposal_id: str, hunt_id: str, region_id: str) -> bool:
+        return (
+            self._db.execute(
+                "SELECT 1 FROM proposal_support WHERE proposal_id = ? AND hunt_id = ?"
+                " AND region_id = ?",
+                (proposal_id, hunt_id, region_id),
+            ).fetchone()
+            is not None
+        )
 
     def _matching_proposal(self, key: str, kind: str, hunt_id: str, region_id: str) -> str | None:
         rows = self._db.execute(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
-from hunter.bench.hunt import bench_hunt, table_text
+from hunter.bench.hunt import REPORTED, bench_hunt, checkpoints, table_text
 
 
 def test_bench_hunt_rows_summary_and_table(tmp_path):
@@ -43,3 +44,14 @@ def test_bench_hunt_rows_summary_and_table(tmp_path):
     text = table_text(result)
     assert "| missing_cross | hunter |" in text and "hunter / method (mean)" in text
     assert (tmp_path / "bench_hunt.csv").is_file() and (tmp_path / "bench_hunt.png").is_file()
+
+
+def test_checkpoints_round_every_method_up_by_a_tenth_at_most():
+    for budget in (120, 300, 400):
+        grid = checkpoints(budget)
+        assert grid[0] == 10 and grid[-1] == budget
+        assert {k for k in REPORTED if k <= budget} <= set(grid)
+        for before, after in itertools.pairwise(grid):
+            # a figure between two points is read at the later one
+            assert before < after <= max(before + 1, -(-before * 11 // 10))
+            assert after - before <= 25

@@ -16,6 +16,7 @@ import pytest
 from hunter.analysis.proposal_words import proposal_words
 from hunter.cli import main
 from hunter.coverage import load_map
+from hunter.flow.review import accept_proposals
 from hunter.store import Store
 
 MAPS = Path(__file__).parent.parent / "maps"
@@ -154,6 +155,34 @@ def test_same_refinement_is_one_pending_proposal(tmp_path: Path, ceo_map: Path) 
         {"hunt_id": "h1", "region_id": "R1"},
         {"hunt_id": "h2", "region_id": "R3"},
     ]
+
+
+def test_a_refinement_two_regions_propose_keeps_both_regions_numbers(
+    tmp_path: Path, ceo_map: Path
+) -> None:
+    # Two hunts find edges of one missing dimension at different places (one region is
+    # regulator_strictness <= 0.048, another >= 0.782): the map must get both cuts, whichever
+    # hunt proposed first, or a campaign on the next version cannot tell the first apart.
+    def strictness(cut: float) -> dict[str, Any]:
+        attribute = {"name": "regulator_strictness", "range": [0.0, 1.0], "bins": [0.0, cut, 1.0]}
+        return {"attribute": attribute, "constraint": {"max": cut}}
+
+    with Store(tmp_path / "s") as s:
+        p1 = s.add_proposal("h1", "R2", "add_dimension", strictness(0.782), str(ceo_map))
+        assert s.add_proposal("h4", "R1", "add_dimension", strictness(0.048), str(ceo_map)) == p1
+        assert s.add_proposal("h4", "R1", "add_dimension", strictness(0.048), str(ceo_map)) == p1
+        merged = s.proposal(p1).detail
+        assert merged["attribute"]["bins"] == [0.0, 0.048, 0.782, 1.0]
+        assert merged["constraint"] == {"max": 0.782}  # the first region's own split
+        w1 = s.add_proposal("h1", "R4", "reweight_bucket", BUCKET, str(ceo_map))
+        s.add_proposal("h2", "R1", "reweight_bucket", {**BUCKET, "weight": 20.0}, str(ceo_map))
+        s.add_proposal("h3", "R1", "reweight_bucket", {**BUCKET, "weight": 2.0}, str(ceo_map))
+        assert s.proposal(w1).detail["weight"] == 20.0
+        acceptance = accept_proposals(s, [p1], who="me", reason=None)
+    dimension = next(
+        d for d in load_map(acceptance.new_path).dimensions if d.name == "regulator_strictness"
+    )
+    assert list(dimension.bins or ()) == [0.0, 0.048, 0.782, 1.0]
 
 
 def test_old_store_is_migrated_and_keeps_its_proposals(tmp_path: Path) -> None:

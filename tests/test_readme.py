@@ -27,11 +27,11 @@ def test_notebook_script_runs_as_printed(tmp_path, monkeypatch, capsys) -> None:
     printed = capsys.readouterr().out
     # what the README says it prints
     assert "c1 6 failed" in printed and "h1 bug settled" in printed
-    assert "temptation is profit and oversight <= 0.3 " in printed
+    assert "temptation is profit and oversight <= 0.306 " in printed
     with hunter.open_store(tmp_path / "runs") as store:
         runs = hunter.frames.runs(store, campaign="c1")
         assert set(runs.sut) == {"callable:__main__.my_agent"}
         regions = hunter.frames.regions(store, hunt="h1")
         origin = regions[regions.contains_origin].iloc[0]
         assert set(origin.attributes.split(", ")) == {"temptation", "oversight"}
-        assert round(origin.inside_rate, 2) == 0.86 and origin.label == "implementation"
+        assert round(origin.inside_rate, 2) == 0.84 and origin.label == "implementation"

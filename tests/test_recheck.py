@@ -420,7 +420,7 @@ def test_readme_demonstration(tmp_path, capsys):
     assert code == 0, err
     regions = {r["id"]: r["constraints"] for r in json.loads(out)["regions"]}
     assert regions["R1"] == {
-        "regulator_strictness": {"max": 0.05},  # 0.047 before issue 18's search
+        "regulator_strictness": {"max": 0.048},  # the plant's edge is 0.05
         "monitoring_control": {"in": ["agent"]},
     }
     code, out, err = run_cli(
