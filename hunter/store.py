@@ -663,15 +663,14 @@ class Store:
         """
         key = ProposalRecord.refinement_key(kind, detail, map_path)
         with self.atomic():
-            pid = self._matching_proposal(key, kind, hunt_id, region_id)
-            if pid is not None and not self._supports(pid, hunt_id, region_id):
-                stored = self.proposal(pid)
-                if stored.status == "pending":
-                    merged = ProposalRecord.merged_detail(kind, stored.detail, detail)
-                    self._db.execute(
-                        "UPDATE proposals SET detail = ? WHERE proposal_id = ?",
-                        (json.dumps(merged), pid),
-                    )
+            match = self._matching_proposal(key, kind, hunt_id, region_id)
+            pid = match[0] if match else None
+            if match is not None and match[1] is not None:  # another region's, pending
+                merged = ProposalRecord.merged_detail(kind, match[1], detail)
+                self._db.execute(
+                    "UPDATE proposals SET detail = ? WHERE proposal_id = ?",
+                    (json.dumps(merged), pid),
+                )
             if pid is None:
                 pid = self._next_id("proposals", "p")
                 self._db.execute(
@@ -686,17 +685,11 @@ class Store:
             )
         return pid
 
-    def _supports(self, proposal_id: str, hunt_id: str, region_id: str) -> bool:
-        return (
-            self._db.execute(
-                "SELECT 1 FROM proposal_support WHERE proposal_id = ? AND hunt_id = ?"
-                " AND region_id = ?",
-                (proposal_id, hunt_id, region_id),
-            ).fetchone()
-            is not None
-        )
-
-    def _matching_proposal(self, key: str, kind: str, hunt_id: str, region_id: str) -> str | None:
+    def _matching_proposal(
+        self, key: str, kind: str, hunt_id: str, region_id: str
+    ) -> tuple[str, dict[str, Any] | None] | None:
+        """The proposal this region's refinement belongs to, if any: its ID, and its stored
+        detail when it is another region's pending proposal (the one new numbers join)."""
         rows = self._db.execute(
             "SELECT p.proposal_id, p.detail, p.map_path, p.status,"
             " EXISTS (SELECT 1 FROM proposal_support s WHERE s.proposal_id = p.proposal_id"
@@ -704,17 +697,17 @@ class Store:
             " FROM proposals p WHERE p.kind = ? ORDER BY p.seq",
             (hunt_id, region_id, kind),
         ).fetchall()
-        same = [
-            (pid, status, own)
-            for pid, detail, map_path, status, own in rows
-            if ProposalRecord.refinement_key(kind, json.loads(detail), map_path) == key
-        ]
-        for pid, _, own in same:
+        same = []
+        for pid, text, map_path, status, own in rows:
+            stored = json.loads(text)
+            if ProposalRecord.refinement_key(kind, stored, map_path) == key:
+                same.append((pid, stored, status, own))
+        for pid, _, _, own in same:
             if own:
-                return str(pid)
-        for pid, status, _ in same:
+                return str(pid), None
+        for pid, stored, status, _ in same:
             if status == "pending":
-                return str(pid)
+                return str(pid), stored
         return None
 
     def proposal(self, proposal_id: str) -> ProposalRecord:

@@ -86,7 +86,6 @@ def checkpoints(budget: int = BUDGET) -> tuple[int, ...]:
     return tuple(points)
 
 
-CHECKPOINTS = checkpoints()
 CAMPAIGN_RUNS = 200  # background campaign each hunt can compare against (not counted)
 F1_SAMPLE = 4000
 
