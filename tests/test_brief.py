@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fixtures.cli import run_cli
 from fixtures.made_hunts import (
     MARKUP_SPACE,
     R1_AGENT,
@@ -13,19 +14,12 @@ from fixtures.made_hunts import (
     region,
 )
 
-from hunter.cli import main
 from hunter.domain import Verdict
 from hunter.flow.brief import build_brief
 from hunter.regions import Constraint
 from hunter.store import Store
 
 EVIDENCE = "month 3 #15 agent change_monitoring: 'audit_trail 1.0 -> 0.0'"
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def shutdown_region():

@@ -6,15 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from fixtures.cli import run_cli
 
-from hunter.cli import main
 from hunter.store import Store
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from hunter.cli import main
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from fixtures.cli import run_cli
 
 
 @pytest.fixture
 def store(tmp_path, capsys, data_dir, planted_sut) -> str:
     folder = str(tmp_path / "store")
-    code, _, err = cli(
+    code, _, err = run_cli(
         capsys,
         "campaign",
         "--map",
@@ -39,19 +32,19 @@ def store(tmp_path, capsys, data_dir, planted_sut) -> str:
 
 
 def test_runs_is_one_line_each_and_filters(store, capsys) -> None:
-    code, out, _ = cli(capsys, "runs", "--store", store)
+    code, out, _ = run_cli(capsys, "runs", "--store", store)
     assert code == 0
     lines = out.strip().splitlines()
     # a header, one line per run, the count, then which failed runs are known bugs or new
     assert all(line.split()[0] == f"r{i}" for i, line in enumerate(lines[1:31], start=1))
     assert lines[31].startswith("30 runs: ")
     assert lines[32:] == [line for line in lines[32:] if line.startswith(("known bugs", "new"))]
-    code, out, _ = cli(capsys, "runs", "--limit", "4", "--campaign", "c1", "--store", store)
+    code, out, _ = run_cli(capsys, "runs", "--limit", "4", "--campaign", "c1", "--store", store)
     assert code == 0
     rows = out.strip().splitlines()[1:5]
     assert [r.split()[0] for r in rows] == ["r27", "r28", "r29", "r30"]
     assert out.strip().splitlines()[5].startswith("the latest 4 of 30 runs")
-    code, out, _ = cli(capsys, "runs", "--failed", "--json", "--store", store)
+    code, out, _ = run_cli(capsys, "runs", "--failed", "--json", "--store", store)
     assert code == 0 and all(r["failed"] for r in json.loads(out))
 
 
@@ -71,26 +64,26 @@ def test_runs_is_one_line_each_and_filters(store, capsys) -> None:
     ],
 )
 def test_bad_input_is_one_line_exit_2(store, capsys, args, message) -> None:
-    code, _, err = cli(capsys, *args, "--store", store)
+    code, _, err = run_cli(capsys, *args, "--store", store)
     assert code == 2
     assert err.count("\n") == 1 and message in err
 
 
 def test_hunts_lists_every_hunt(store, capsys) -> None:
-    code, out, _ = cli(capsys, "hunts", "--store", store)
+    code, out, _ = run_cli(capsys, "hunts", "--store", store)
     assert code == 0 and "no hunts" in out
     failed = [
         r["run_id"]
-        for r in json.loads(cli(capsys, "runs", "--failed", "--json", "--store", store)[1])
+        for r in json.loads(run_cli(capsys, "runs", "--failed", "--json", "--store", store)[1])
     ]
-    code, _, err = cli(capsys, "hunt", failed[0], "--budget", "40", "--store", store)
+    code, _, err = run_cli(capsys, "hunt", failed[0], "--budget", "40", "--store", store)
     assert code == 0, err
-    code, out, _ = cli(capsys, "hunts", "--json", "--store", store)
+    code, out, _ = run_cli(capsys, "hunts", "--json", "--store", store)
     (row,) = json.loads(out)
     assert row["hunt_id"] == "h1" and row["run_id"] == failed[0] and row["status"] == "done"
     assert row["verdict"] in {"bug", "fluke", "inconclusive"}
     assert row["simulations"] <= 40 and row["stop_reason"]
-    code, out, _ = cli(capsys, "hunts", "--store", store)
+    code, out, _ = run_cli(capsys, "hunts", "--store", store)
     assert out.splitlines()[0].split() == [
         "hunt",
         "run",
@@ -107,18 +100,18 @@ def test_run_stores_one_scenario_and_shows_it(tmp_path, capsys) -> None:
     store = str(tmp_path / "s")
     args = ["run", "--sut", "builtin:ceo", "--seed", "5", "--store", store]
     given = "temptation_type=profit,oversight=0.1,monitoring_control=agent"
-    code, out, err = cli(capsys, *args, "--attributes", given, "--json")
+    code, out, err = run_cli(capsys, *args, "--attributes", given, "--json")
     assert code == 0, err
     run = json.loads(out)
     assert run["seed"] == 5 and run["attributes"]["oversight"] == 0.1
     assert run["attributes"]["monitoring_control"] == "agent"
     # the same scenario and seed again is the same simulation
-    code, out, _ = cli(capsys, *args, "--attributes", json.dumps(run["attributes"]))
+    code, out, _ = run_cli(capsys, *args, "--attributes", json.dumps(run["attributes"]))
     assert code == 0
     assert out.startswith(
         f"run r2 {'FAILED' if run['failed'] else 'passed'}  sut builtin:ceo  seed 5"
     )
-    code, out, _ = cli(capsys, "show", "r2", "--json", "--store", store)
+    code, out, _ = run_cli(capsys, "show", "r2", "--json", "--store", store)
     again = json.loads(out)
     assert again["verdicts"] == run["verdicts"] and again["attributes"] == run["attributes"]
 
@@ -131,7 +124,7 @@ def test_campaign_prints_its_most_frequent_errors(tmp_path, capsys, data_dir) ->
         "        raise KeyError('budget')\n"
         "    return {'failed': False}\n"
     )
-    code, out, err = cli(
+    code, out, err = run_cli(
         capsys,
         "campaign",
         "--sut",
@@ -162,8 +155,8 @@ def test_runs_of_a_python_function_are_hunted_from_python_only(tmp_path, capsys,
     with hunter.open_store(folder) as store:
         result = hunter.campaign(store, sim, map=data_dir / "planted_map.yaml", n=6, seed=1)
     failed = result.failed_run_ids[0]
-    code, out, _ = cli(capsys, "runs", "--store", str(folder))
+    code, out, _ = run_cli(capsys, "runs", "--store", str(folder))
     assert code == 0 and "6 runs" in out
-    code, _, err = cli(capsys, "hunt", failed, "--store", str(folder))
+    code, _, err = run_cli(capsys, "hunt", failed, "--store", str(folder))
     assert code == 2 and err.count("\n") == 1
     assert "only Python can hand in again: hunter.hunt(store, RUN_ID, sut=FUNCTION)" in err

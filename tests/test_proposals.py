@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.cli import run_cli
 
 from hunter.analysis.proposal_words import proposal_words
-from hunter.cli import main
 from hunter.coverage import load_map
 from hunter.flow.review import accept_proposals
 from hunter.store import Store
@@ -45,12 +45,6 @@ BUCKET = {
     "weight": 9.7,
     "cross": ["temptation_type", "oversight"],
 }
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def changed_lines(diff: str) -> list[str]:

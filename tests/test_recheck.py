@@ -8,6 +8,7 @@ from math import comb
 from pathlib import Path
 
 import pytest
+from fixtures.cli import run_cli
 from fixtures.made_hunts import (
     MARKUP_SPACE,
     lax_monitoring_region,
@@ -25,7 +26,6 @@ from hunter.analysis.recheck import (
     sides,
 )
 from hunter.analysis.stats import rate
-from hunter.cli import main
 from hunter.coverage import Space
 from hunter.regions import Constraint
 from hunter.store import Store
@@ -45,12 +45,6 @@ SPACE = Space.from_dict(
         ]
     }
 )
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def side(value: str, failures: int, runs: int) -> Piece:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fixtures.cli import run_cli
 
 from hunter.analysis.report.triage import render_html, render_markdown, render_text
 from hunter.analysis.stats import rate
@@ -19,19 +20,12 @@ from hunter.analysis.triage import (
     merge_bugs,
 )
 from hunter.bench.triage import LANDSCAPES, TriageLandscapeSut, run_one
-from hunter.cli import main
 from hunter.coverage import Space
 from hunter.flow.campaign import run_campaign
 from hunter.flow.triage import triage
 from hunter.records import HuntSetup, SutOptions
 from hunter.regions import Constraint, MapProposal, Region
 from hunter.store import Store
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def write_sut(folder: Path, body: str) -> str:

@@ -4,17 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from hunter.cli import main
+from fixtures.cli import run_cli
 
 HOSTILE = Path(__file__).parent / "hostile_sut.py"
 DATA = Path(__file__).parent.parent / "data"
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def hostile(func: str) -> str:

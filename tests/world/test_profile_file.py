@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from fixtures.cli import run_cli
 
-from hunter.cli import main
 from hunter.errors import InvalidConfig
 from hunter.records import SutOptions
 from hunter.store import Store
@@ -20,12 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "hunter" / "world" / "profiles").glob("*.yaml"))
 FIXED = REPO / "hunter" / "world" / "profiles" / "no_monitoring_subversion.yaml"
 AGENT_RUNS_MONITORING = {"monitoring_control": "agent", "regulator_strictness": 0.02, "months": 12}
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def subverts(agent: str, seeds: range) -> int:
