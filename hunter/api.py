@@ -194,6 +194,10 @@ def hunt(
     early_stop: bool = True,
     new: bool = False,
     max_cost: float | None = None,
+    model: str | None = None,
+    task_args: Mapping[str, Any] | None = None,
+    rewrite_model: str | None = None,
+    limits: Mapping[str, Any] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> HuntOutcome:
     """Hunt around the failed run ``run_id``: fluke or bug, its failing regions and proposals.
@@ -218,6 +222,13 @@ def hunt(
         early_stop: stop once the verdict and the region have settled (else spend the budget).
         new: hunt again even when the same hunt has finished.
         max_cost: stop once models cost this much (USD).
+        model: the model of an ``inspect:`` SUT instead of the imported log's.
+        task_args: fixed arguments of an ``inspect:`` SUT's task over the ones recorded from
+            the origin's log, as Inspect's ``eval(task_args=...)`` takes them.
+        rewrite_model: ``anthropic:MODEL`` for the ``llm_rewrite`` perturber.
+        limits: SUT limits over the recorded ones: ``timeout`` (seconds), ``retries``,
+            ``memory_mb``, ``max_trajectory_mb`` and ``isolate`` (the CLI's ``--timeout``
+            ... ``--no-isolation``).
         on_progress: called after each stored simulation (a progress bar).
 
     Returns:
@@ -230,13 +241,20 @@ def hunt(
     """
     from hunter.flow.hunt import run_hunt
     from hunter.flow.setup import resolve_setup
+    from hunter.models import model_name
     from hunter.records import DEFAULT_BUDGET, HuntSettings
 
+    settings = HuntSettings(
+        budget=budget or DEFAULT_BUDGET,
+        seed=seed,
+        workers=workers,
+        cluster=cluster,
+        strategy=strategy,
+        max_cost=max_cost,
+        rewrite_model=None if rewrite_model is None else model_name(rewrite_model, "rewrite_model"),
+        early_stop=early_stop,
+    )
     origin = store.run(run_id)
-    adapter = None
-    if sut is not None and not isinstance(sut, str):
-        options = _recorded_options(store, origin)
-        adapter = sut_adapter(sut, options, workers=workers, cluster=cluster)
     spec = None
     if isinstance(sut, str):  # recorded as the CLI records it: files absolute, tasks named
         from hunter.sut.inspect import registered_spec
@@ -249,20 +267,36 @@ def hunt(
         sut=spec,
         map_path=None if map is None else str(map),
         space_path=None if space is None else str(space),
+        model=model,
         agent=agent,
     )
-    if adapter is not None:
+    if task_args:
+        from hunter.sut.inspect import override_task_args
+
+        setup = override_task_args(setup, task_args)
+    if limits:
+        setup = replace(setup, options=_with_limits(setup.options, limits))
+    adapter = None
+    if sut is not None and not isinstance(sut, str):
+        adapter = sut_adapter(sut, setup.options, workers=workers, cluster=cluster)
         setup = replace(setup, sut=adapter.spec, options=adapter.options)
-    settings = HuntSettings(
-        budget=budget or DEFAULT_BUDGET,
-        seed=seed,
-        workers=workers,
-        cluster=cluster,
-        strategy=strategy,
-        max_cost=max_cost,
-        early_stop=early_stop,
-    )
     return run_hunt(store, run_id, settings, setup, sut=adapter, on_progress=on_progress, new=new)
+
+
+LIMITS = ("timeout", "retries", "memory_mb", "max_trajectory_mb", "isolate")
+"""The SUT limits a hunt may set over the recorded ones (fields of ``SutOptions``)."""
+
+
+def _with_limits(options: SutOptions, limits: Mapping[str, Any]) -> SutOptions:
+    """``options`` with ``limits`` (None values left as recorded).
+
+    Raises:
+        InvalidConfig: a name that is not a limit.
+    """
+    unknown = sorted(set(limits) - set(LIMITS))
+    if unknown:
+        raise InvalidConfig(f"unknown SUT limit {unknown[0]!r}: choose from {', '.join(LIMITS)}")
+    return replace(options, **{k: v for k, v in limits.items() if v is not None})
 
 
 def resume(
@@ -532,12 +566,6 @@ def _space(space: str | Path | Space) -> Space:
     from hunter.coverage import Space, load_space
 
     return space if isinstance(space, Space) else load_space(space)
-
-
-def _recorded_options(store: Store, origin: Run) -> SutOptions:
-    from hunter.flow.setup import recorded_setup
-
-    return recorded_setup(store, origin).options
 
 
 def _coerce(space: Space, name: str, value: Any) -> Value:

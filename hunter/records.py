@@ -78,15 +78,17 @@ class SutOptions:
             "judge": self.judge,
             "model": self.model,
             "fail_when": self.fail_when,
-            "timeout": self.timeout,
+            # Numbers as the types they are read back as: a timeout of 9 and of 9.0 are one
+            # setup, and a hunt's fingerprint is taken over this JSON.
+            "timeout": float(self.timeout),
             "extra": dict(self.extra),
         }
         if self.retries:
-            out["retries"] = self.retries
+            out["retries"] = int(self.retries)
         if self.memory_mb != DEFAULT_MEMORY_MB:
-            out["memory_mb"] = self.memory_mb
+            out["memory_mb"] = None if self.memory_mb is None else int(self.memory_mb)
         if self.max_trajectory_mb != DEFAULT_MAX_TRAJECTORY_MB:
-            out["max_trajectory_mb"] = self.max_trajectory_mb
+            out["max_trajectory_mb"] = float(self.max_trajectory_mb)
         if not self.isolate:
             out["isolate"] = False
         return out

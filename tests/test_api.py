@@ -224,3 +224,31 @@ def test_hunt_records_a_file_sut_by_absolute_path(tmp_path, monkeypatch, data_di
         )
         suts = {r.sut for r in outcome.runs}
     assert suts == {f"{tmp_path / 'sut.py'}:simulate"}
+
+
+def test_the_command_line_hunt_is_the_api_hunt(tmp_path, capsys) -> None:
+    """``hunter hunt`` is a thin layer on :func:`hunter.hunt`: the same options give the same
+    hunt (the store finds it finished), limits included."""
+    from fixtures.cli import run_cli
+
+    sut = f"{Path(__file__).parent / 'data' / 'planted_sut.py'}:simulate"
+    store_dir = str(tmp_path / "s")
+    with hunter.open_store(store_dir) as store:
+        result = hunter.campaign(store, sut, map=MAP, space=SPACE, n=40, seed=3)
+        origin = result.failed_run_ids[0]
+        api = hunter.hunt(store, origin, budget=48, seed=2, limits={"timeout": 9, "retries": 1})
+        options = store.hunt(api.hunt_id).setup.options
+        assert (options.timeout, options.retries) == (9, 1)
+    code, out, err = run_cli(
+        capsys, "hunt", origin, "--budget", "48", "--seed", "2", "--timeout", "9",
+        "--retries", "1", "--store", store_dir,
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"hunt {api.hunt_id} already finished" in out
+    with hunter.open_store(store_dir) as store:
+        with pytest.raises(InvalidConfig, match="unknown SUT limit 'timout'"):
+            hunter.hunt(store, origin, budget=48, limits={"timout": 9})
+        with pytest.raises(InvalidConfig, match=r"task arguments \(-T\) are for inspect: SUTs"):
+            hunter.hunt(store, origin, budget=48, task_args={"n": 3})
+        with pytest.raises(InvalidConfig, match="rewrite_model 'gpt' must be 'anthropic:MODEL'"):
+            hunter.hunt(store, origin, budget=48, rewrite_model="gpt")

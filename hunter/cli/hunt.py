@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 import textwrap
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -22,7 +21,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, WORKERS, limit_options, limit_overrides
 from hunter.errors import InvalidConfig
 
 SHAPING = (
@@ -124,12 +123,11 @@ def hunt(
     The same command again returns the finished hunt's stored result (--new hunts again); with
     a larger --budget after a hunt that spent its budget, it continues that hunt.
     """
+    from hunter import api
     from hunter.cli.render import hunt_summary
-    from hunter.flow.hunt import continue_hunt, run_hunt
-    from hunter.flow.setup import resolve_setup
-    from hunter.models import model_name
-    from hunter.records import DEFAULT_BUDGET, HuntSettings
-    from hunter.sut.python import absolute_spec
+    from hunter.flow.hunt import continue_hunt
+    from hunter.inspect_interop.task_args import parse_task_overrides
+    from hunter.records import DEFAULT_BUDGET
 
     with open_store(store_dir) as store:
         if resume_id is not None:
@@ -164,38 +162,28 @@ def hunt(
         else:
             if run_id is None:
                 raise InvalidConfig("give the RUN_ID to hunt, or --resume HUNT_ID")
-            settings = HuntSettings(
-                budget=budget or DEFAULT_BUDGET,
-                seed=seed,
-                workers=workers,
-                cluster=cluster,
-                strategy=strategy,
-                max_cost=max_cost,
-                rewrite_model=None
-                if rewrite_model is None
-                else model_name(rewrite_model, "--rewrite-model"),
-                early_stop=not no_early_stop,
-            )
-            if sut is not None:
-                from hunter.sut.inspect import registered_spec
-
-                sut = registered_spec(sut)
-            setup = resolve_setup(
-                store,
-                store.run(run_id),
-                sut=None if sut is None else absolute_spec(sut),
-                map_path=map_path,
-                space_path=space_path,
-                model=model,
-                agent=agent,
-            )
-            if task_args:
-                from hunter.sut.inspect import override_task_args
-
-                setup = override_task_args(setup, task_args)
-            setup = replace(setup, options=apply_limits(setup.options, limits))
-            with progress(settings.budget, f"hunt {run_id}", quiet=as_json) as tick:
-                outcome = run_hunt(store, run_id, settings, setup, on_progress=tick.hunt, new=new)
+            with progress(budget or DEFAULT_BUDGET, f"hunt {run_id}", quiet=as_json) as tick:
+                outcome = api.hunt(
+                    store,
+                    run_id,
+                    budget=budget,
+                    seed=seed,
+                    workers=workers,
+                    cluster=cluster,
+                    sut=sut,
+                    map=map_path,
+                    space=space_path,
+                    agent=agent,
+                    strategy=strategy,
+                    early_stop=not no_early_stop,
+                    new=new,
+                    max_cost=max_cost,
+                    model=model,
+                    task_args=parse_task_overrides(task_args) if task_args else None,
+                    rewrite_model=rewrite_model,
+                    limits=limit_overrides(limits),
+                    on_progress=tick.hunt,
+                )
     hid = outcome.hunt_id
     note = None
     if outcome.already_finished:

@@ -87,14 +87,21 @@ LIMIT_NAMES = ("timeout", "retries", "memory_mb", "max_trajectory_mb", "no_isola
 """The parameter names of :func:`limit_options`, gathered into ``limits``."""
 
 
-def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
-    """``options`` with every limit the user gave (None means not given)."""
+def limit_overrides(given: dict[str, Any]) -> dict[str, Any]:
+    """The ``SutOptions`` fields the user set with :func:`limit_options` (None means not
+    given), as ``hunter.api``'s ``limits`` take them."""
     changes: dict[str, Any] = {}
     for name in ("timeout", "retries", "memory_mb", "max_trajectory_mb"):
         if given.get(name) is not None:
             changes[name] = given[name]
     if given.get("no_isolation"):
         changes["isolate"] = False
+    return changes
+
+
+def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
+    """``options`` with every limit the user gave (None means not given)."""
+    changes = limit_overrides(given)
     return replace(options, **changes) if changes else options
 
 

@@ -31,7 +31,6 @@ from hunter.inspect_interop.task_args import (
     NONE,
     RESERVED,
     check_overrides,
-    parse_task_overrides,
 )
 from hunter.records import HuntSetup, SutOptions
 from hunter.sut.base import Sut
@@ -307,18 +306,21 @@ class InspectSut(Sut):
         return space_from_task(self.task)
 
 
-def override_task_args(setup: HuntSetup, pairs: Sequence[str]) -> HuntSetup:
-    """The setup with ``-T NAME=VALUE`` over its recorded fixed task arguments.
+def override_task_args(setup: HuntSetup, overrides: Mapping[str, Any]) -> HuntSetup:
+    """The setup with ``overrides`` (``-T NAME=VALUE`` parsed by
+    :func:`~hunter.inspect_interop.task_args.parse_task_overrides`) over its recorded fixed
+    task arguments.
 
     Raises:
-        InvalidConfig: ``-T`` on a SUT that is not ``inspect:``, a malformed option, a name the
-            task does not take, or an attribute the hunt varies.
+        InvalidConfig: task arguments for a SUT that is not ``inspect:``, a name the task does
+            not take, or an attribute the hunt varies.
     """
-    if not pairs:
+    if not overrides:
         return setup
     if not setup.sut.startswith("inspect:"):
-        raise InvalidConfig(f"-T passes Inspect task arguments; SUT {setup.sut!r} is no inspect:")
-    overrides = parse_task_overrides(pairs)
+        raise InvalidConfig(
+            f"task arguments (-T) are for inspect: SUTs; SUT {setup.sut!r} is not one"
+        )
     sut = InspectSut(setup.sut, setup.options)
     check_overrides(overrides, sut.params, sut.any_params, setup.space.names, sut.task)
     fixed = {**sut.fixed, **overrides}
