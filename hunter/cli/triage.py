@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
 
 from hunter.cli.app import cli, err, json_option, open_store, out, print_json, store_option
+
+if TYPE_CHECKING:
+    from hunter.flow.hunt import HuntOutcome
 
 DEFAULT_BUDGET = 3000
 DEFAULT_HUNT_BUDGET = 300
@@ -62,8 +66,8 @@ def triage(
     """Triage a campaign: group its failed runs into bugs (one hunt per candidate, every failed
     run inside a found region attributed to it), call flukes, rank the bugs by risk. Running
     the same command again resumes it, or returns it at no cost."""
+    from hunter import api
     from hunter.analysis.report import triage as report
-    from hunter.flow.triage import triage as run_triage
 
     with open_store(store_dir) as store:
         runs = store.runs(campaign_id=campaign_id) if _exists(store, campaign_id) else []
@@ -72,10 +76,7 @@ def triage(
             click.echo(f"campaign {campaign_id}: none of its {n} runs failed; nothing to triage")
             return
 
-        def on_hunt(outcome: object) -> None:
-            from hunter.flow.hunt import HuntOutcome
-
-            assert isinstance(outcome, HuntOutcome)
+        def on_hunt(outcome: HuntOutcome) -> None:
             a = outcome.analysis
             region = a.origin_region
             where = f", region of {len(region.constraints)}" if region else ""
@@ -87,7 +88,7 @@ def triage(
                 )
             )
 
-        result = run_triage(
+        result = api.triage(
             store,
             campaign_id,
             budget=budget,
