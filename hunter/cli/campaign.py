@@ -69,6 +69,7 @@ def _agent(value: str) -> str:
     " its absolute path) or anthropic:MODEL.",
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
+@click.option("--model", help="Model for inspect: SUTs, as inspect eval --model takes it.")
 @limit_options(timeout_default=60.0)
 @click.option(
     "--wide",
@@ -87,6 +88,7 @@ def campaign(
     cluster: str | None,
     agent: str,
     judge: str | None,
+    model: str | None,
     limits: dict[str, Any],
     wide: bool,
     as_json: bool,
@@ -98,7 +100,7 @@ def campaign(
     from hunter.flow.campaign import prior_campaign_runs
     from hunter.records import SutOptions
 
-    options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
+    options = apply_limits(SutOptions(agent=agent, judge=judge, model=model), limits)
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
         result = api.campaign(
             store,

@@ -84,6 +84,7 @@ def parse_attributes(
     help="builtin:ceo's agent: scripted, scripted:PROFILE.yaml or anthropic:MODEL.",
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
+@click.option("--model", help="Model for inspect: SUTs, as inspect eval --model takes it.")
 @limit_options(timeout_default=60.0)
 @json_option
 @store_option
@@ -95,6 +96,7 @@ def one_run(
     space_path: str | None,
     agent: str,
     judge: str | None,
+    model: str | None,
     limits: dict[str, Any],
     as_json: bool,
     store_dir: str,
@@ -103,7 +105,7 @@ def one_run(
     from hunter.api import run
     from hunter.records import SutOptions
 
-    options = apply_limits(SutOptions(agent=agent, judge=judge), limits)
+    options = apply_limits(SutOptions(agent=agent, judge=judge, model=model), limits)
     with open_store(store_dir) as store:
         stored = run(
             store,

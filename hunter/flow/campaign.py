@@ -168,11 +168,13 @@ def run_campaign(
     scenarios = [Scenario.of(a, int(rng.integers(0, 2**31 - 1))) for a in plan]
     setup = HuntSetup(sut.spec, sut.options, coverage_map, map_path, space)
     campaign_id = store.add_campaign(setup, seed=seed, n=n).campaign_id
+    sut.bind_campaign(campaign_id, store.folder)
     executor = Executor(sut, workers=workers, cluster=cluster)
     runs: list[Run] = []
     try:
         for outcome in executor.map(scenarios):
             run = store.add_run(outcome, sut=sut.spec, campaign_id=campaign_id)
+            sut.stored(run)
             runs.append(run)
             if on_run is not None:
                 on_run(run)

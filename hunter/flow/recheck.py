@@ -201,6 +201,7 @@ def recheck_hunt(
     adapter = make_sut(setup.sut, setup.options)
     setup = replace(setup, sut=adapter.spec, options=adapter.options)  # as the SUT records it
     campaign = store.add_campaign(setup, kind="recheck", seed=seed, n=len(planned))
+    adapter.bind_campaign(campaign.campaign_id, store.folder, rechecked_hunt=hunt_id)
     executor = Executor(adapter, workers=workers, cluster=cluster)
     runs: list[Run] = []
     try:
@@ -215,6 +216,7 @@ def recheck_hunt(
                 parent_run_id=record.run_id,
                 strategy=f"recheck {region.id} {tag}",
             )
+            adapter.stored(run)
             runs.append(run)
             if on_run is not None:
                 on_run(run)

@@ -94,8 +94,14 @@ class Sut(abc.ABC):
         """Called once before a hunt simulates: its ID, the run it hunts, the store's folder
         (None for an in-memory store). SUTs that write files of their own put them there."""
 
+    def bind_campaign(  # noqa: B027
+        self, campaign_id: str, folder: Path | None, rechecked_hunt: str | None = None
+    ) -> None:
+        """Called once before a campaign simulates (a recheck's runs are a campaign too, of the
+        hunt ``rechecked_hunt``): as :meth:`bind_hunt`."""
+
     def stored(self, run: Run) -> None:  # noqa: B027 - a hook that does nothing by default
-        """Called after the store kept a simulation of a hunt, with its run ID."""
+        """Called after the store kept a simulation of a hunt or campaign, with its run ID."""
 
     @property
     def isolated(self) -> bool:

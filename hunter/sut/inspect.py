@@ -117,6 +117,19 @@ class InspectSut(Sut):
         self.tags = ("hunter", f"hunt:{hunt_id}")
         self.metadata = {"hunter_hunt_id": hunt_id, "hunter_parent_run_id": parent_run_id}
 
+    def bind_campaign(
+        self, campaign_id: str, folder: Path | None, rechecked_hunt: str | None = None
+    ) -> None:
+        """As :meth:`bind_hunt`: a campaign's evals tagged ``campaign:ID``, a recheck's
+        ``recheck:HUNT_ID`` as well."""
+        if folder is not None:
+            self.log_dir = str((Path(folder) / LOG_FOLDER).resolve())
+        self.tags = ("hunter", f"campaign:{campaign_id}")
+        self.metadata = {"hunter_campaign_id": campaign_id}
+        if rechecked_hunt is not None:
+            self.tags = (*self.tags, f"recheck:{rechecked_hunt}")
+            self.metadata["hunter_hunt_id"] = rechecked_hunt
+
     def stored(self, run: Run) -> None:
         """Add the stored run's ID to its eval's metadata: the run ID exists only once the
         store has the outcome, after the eval wrote its log. Inspect's own log edit records the

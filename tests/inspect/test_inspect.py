@@ -61,3 +61,43 @@ def test_import_then_hunt_through_inspect(tmp_path, capsys, eval_log):
     assert top["label"] == "spec" and top["proposal"]["kind"] == "add_cross"
     # the perturbed runs are Inspect logs too, under the store folder
     assert list((Path(store) / "inspect-logs").glob("*.eval"))
+
+
+def test_a_campaign_and_a_recheck_of_an_inspect_task_write_tagged_logs(tmp_path, capsys):
+    """``hunter campaign --model`` runs an Inspect task, and every eval a campaign or a recheck
+    writes lands under the store, tagged with it and naming its run, as a hunt's do."""
+    from inspect_ai.log import read_eval_log
+
+    from hunter.sut.inspect import LOG_FOLDER
+
+    map_path = tmp_path / "map.yaml"
+    map_path.write_text(MAP)
+    store = str(tmp_path / "store")
+    sut = f"inspect:{Path(__file__).parent / 'planted_task.py'}@planted"
+    args = ["--sut", sut, "--model", "mockllm/model", "--map", str(map_path), "--json"]
+    code = main(["campaign", *args, "--n", "27", "--seed", "1", "--store", store])
+    campaign = json.loads(capsys.readouterr().out)
+    assert code == 0 and campaign["errors"] == 0, campaign
+    logs = {str(p) for p in (Path(store) / LOG_FOLDER).glob("*.eval")}
+    with Store(store) as s:
+        runs = s.runs(campaign_id=campaign["campaign_id"])
+    assert {r.extra["inspect_log"] for r in runs} == logs
+    for run in runs:
+        header = read_eval_log(run.extra["inspect_log"], header_only=True)
+        assert f"campaign:{campaign['campaign_id']}" in header.tags
+        assert header.metadata["hunter_run_id"] == run.run_id
+    origin = next(r for r in runs if r.failed and r.attributes()["scenario"] == "blackmail")
+    hunt_args = ["hunt", origin.run_id, "--budget", "45", "--seed", "2", "--json"]
+    code = main([*hunt_args, "--store", store])
+    hunt = json.loads(capsys.readouterr().out)
+    assert code == 0 and hunt["verdict"] == "bug", hunt
+    code = main(["recheck", hunt["hunt_id"], "--budget", "12", "--json", "--store", store])
+    recheck = json.loads(capsys.readouterr().out)
+    assert code == 0, recheck
+    with Store(store) as s:
+        rechecked = s.runs(campaign_id=recheck["campaign_id"])
+    assert len(rechecked) == 12
+    for run in rechecked:
+        header = read_eval_log(run.extra["inspect_log"], header_only=True)
+        assert f"recheck:{hunt['hunt_id']}" in header.tags
+        assert header.metadata["hunter_run_id"] == run.run_id
