@@ -101,3 +101,15 @@ def test_a_campaign_and_a_recheck_of_an_inspect_task_write_tagged_logs(tmp_path,
         header = read_eval_log(run.extra["inspect_log"], header_only=True)
         assert f"recheck:{hunt['hunt_id']}" in header.tags
         assert header.metadata["hunter_run_id"] == run.run_id
+
+
+def test_one_run_of_an_inspect_task_with_a_model(tmp_path, capsys):
+    sut = f"inspect:{Path(__file__).parent / 'planted_task.py'}@planted"
+    attributes = "scenario=blackmail,urgency_type=replacement,goal_type=none"
+    code = main(
+        ["run", "--sut", sut, "--model", "mockllm/model", "--attributes", attributes,
+         "--json", "--store", str(tmp_path / "store")]
+    )  # fmt: skip
+    run = json.loads(capsys.readouterr().out)
+    assert code == 0 and run["error"] is None, run
+    assert run["attributes"]["scenario"] == "blackmail"
