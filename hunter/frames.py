@@ -10,6 +10,7 @@ as they are:
 * :func:`hunts`: one row per hunt: origin run, status, verdict, simulations, stop reason.
 * :func:`regions`: one row per failing region of every finished hunt, rates and interval.
 * :func:`coverage`: one row per bucket of a campaign's map, hits adding up over campaigns.
+* :func:`bugs`: one row per bug of a triage (:func:`hunter.triage`'s result), riskiest first.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from hunter.errors import InvalidConfig
 from hunter.regions import constraint_words
 
 if TYPE_CHECKING:
+    from hunter.analysis.triage import TriageResult
     from hunter.domain import Run
     from hunter.store import Store
 
-__all__ = ["coverage", "hunts", "regions", "runs", "verdicts"]
+__all__ = ["bugs", "coverage", "hunts", "regions", "runs", "verdicts"]
 
 RUN_COLUMNS = (
     "run_id",
@@ -165,6 +167,70 @@ def regions(store: Store, *, hunt: str | None = None) -> pd.DataFrame:
         "proposal_kind",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+BUG_COLUMNS = (
+    "bug_id",
+    "rank",
+    "constraints",
+    "attributes",
+    "label",
+    "checks",
+    "severity",
+    "inside_runs",
+    "inside_rate",
+    "inside_low",
+    "inside_high",
+    "share",
+    "contribution",
+    "risk",
+    "failed_runs",
+    "hunts",
+    "hunt_id",
+    "region_id",
+    "proposal_kind",
+    "known",
+)
+
+
+def bugs(result: TriageResult) -> pd.DataFrame:
+    """One row per bug of a triage, riskiest first, indexed by bug ID (``B1``...).
+
+    ``share`` is the part of the campaign's runs inside the bug's region, ``contribution``
+    ``share * inside_rate`` (its estimated part of the campaign's failure rate) and ``risk``
+    that weighted by the severity of its worst check, the rank order. ``failed_runs`` counts
+    the campaign's failed runs attributed to the bug; ``hunts`` names every hunt that found it.
+    """
+    rows = []
+    for rank, ranked in enumerate(result.bugs, start=1):
+        region = ranked.region
+        low, high = ranked.inside.ci95
+        rows.append(
+            {
+                "bug_id": ranked.bug.id,
+                "rank": rank,
+                "constraints": constraint_words(region),
+                "attributes": ", ".join(c.attribute for c in region.constraints),
+                "label": region.label,
+                "checks": ", ".join(ranked.bug.checks),
+                "severity": ranked.severity,
+                "inside_runs": ranked.inside.runs,
+                "inside_rate": ranked.inside.rate,
+                "inside_low": low,
+                "inside_high": high,
+                "share": ranked.share,
+                "contribution": ranked.contribution,
+                "risk": ranked.risk,
+                "failed_runs": len(ranked.failed_runs),
+                "hunts": ", ".join(ranked.bug.hunt_ids),
+                "hunt_id": ranked.bug.first.hunt_id,
+                "region_id": region.id,
+                "proposal_kind": region.proposal.kind if region.proposal else None,
+                "known": ranked.known,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(BUG_COLUMNS))
+    return frame.set_index("bug_id", drop=False).rename_axis(None)
 
 
 def coverage(store: Store, campaign: str) -> pd.DataFrame:

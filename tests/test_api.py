@@ -212,6 +212,14 @@ def test_triage_of_a_function_campaign(tmp_path) -> None:
         assert not triaged.unexplained and not triaged.flukes
         assert {e.kind for e in triaged.explained} == {"bug"}
         assert len(triaged.explained) == len(result.failed_run_ids)
+    frame = hunter.frames.bugs(triaged)
+    assert list(frame.index) == ["B1"] and list(frame.bug_id) == ["B1"]
+    bug = frame.loc["B1"]
+    assert set(bug.attributes.split(", ")) == {"temptation", "oversight"}
+    assert bug.failed_runs == len(result.failed_run_ids) and bug["rank"] == 1
+    assert bug.inside_low <= bug.inside_rate <= bug.inside_high
+    assert bug.contribution == pytest.approx(bug.share * bug.inside_rate)
+    assert bug.hunts == bug.hunt_id == triaged.hunts[0]
 
 
 def test_hunt_records_a_file_sut_by_absolute_path(tmp_path, monkeypatch, data_dir) -> None:
