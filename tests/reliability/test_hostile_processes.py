@@ -38,7 +38,11 @@ def test_a_sut_ending_its_process_is_an_error_and_the_campaign_goes_on(campaign_
     assert len(runs) == 8 == result["runs"]
     assert errors and len(errors) < 8
     for run in errors:
-        assert ENDINGS[func] in run.error and not run.failed
+        assert not run.failed
+        # Now and then the fork server reports a child's end as exit code 255
+        # (hunter.sut.isolation._STATUS_LOST); the message then says it cannot tell how.
+        lost = func in {"killed", "os_exits"} and "fork server could not report how" in run.error
+        assert ENDINGS[func] in run.error or lost, run.error
     assert all(r.seed % 2 == 0 for r in runs if r.error is None)
 
 
