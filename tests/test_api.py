@@ -256,6 +256,9 @@ def test_the_command_line_hunt_is_the_api_hunt(tmp_path, capsys) -> None:
     with hunter.open_store(store_dir) as store:
         with pytest.raises(InvalidConfig, match="unknown SUT limit 'timout'"):
             hunter.hunt(store, origin, budget=48, limits={"timout": 9})
+        for bad in ({"timeout": -1}, {"retries": 1.5}, {"isolate": "no"}, {"memory_mb": 8}):
+            with pytest.raises(InvalidConfig, match=r"is not a .* in range"):
+                hunter.hunt(store, origin, budget=48, limits=bad)
         with pytest.raises(InvalidConfig, match=r"task arguments \(-T\) are for inspect: SUTs"):
             hunter.hunt(store, origin, budget=48, task_args={"n": 3})
         with pytest.raises(InvalidConfig, match="rewrite_model 'gpt' must be 'anthropic:MODEL'"):
