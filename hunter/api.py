@@ -283,15 +283,15 @@ def hunt(
     return run_hunt(store, run_id, settings, setup, sut=adapter, on_progress=on_progress, new=new)
 
 
-LIMITS: dict[str, tuple[type, float, float]] = {
-    "timeout": (float, 0.0, 7 * 24 * 3600.0),
-    "retries": (int, 0, 20),
-    "memory_mb": (int, 16, 2**20),
-    "max_trajectory_mb": (float, 0.0, 4096.0),
-    "isolate": (bool, 0, 1),
+LIMITS: dict[str, type] = {
+    "timeout": float,
+    "retries": int,
+    "memory_mb": int,
+    "max_trajectory_mb": float,
+    "isolate": bool,
 }
-"""The SUT limits a hunt may set over the recorded ones (fields of ``SutOptions``), each with
-its type and the range the command line's options allow (a float's lower end excluded)."""
+"""The SUT limits a hunt may set over the recorded ones (fields of ``SutOptions``) and their
+types; the numbers' ranges are :data:`hunter.records.LIMIT_RANGES`."""
 
 
 def _with_limits(options: SutOptions, limits: Mapping[str, Any]) -> SutOptions:
@@ -300,20 +300,24 @@ def _with_limits(options: SutOptions, limits: Mapping[str, Any]) -> SutOptions:
     Raises:
         InvalidConfig: a name that is not a limit, or a value out of its range.
     """
+    from hunter.records import LIMIT_RANGES
+
     changes: dict[str, Any] = {}
     for name, value in limits.items():
         if name not in LIMITS:
             raise InvalidConfig(f"unknown SUT limit {name!r}: choose from {', '.join(LIMITS)}")
         if value is None:
             continue
-        kind, low, high = LIMITS[name]
+        kind = LIMITS[name]
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if kind is bool:
             ok = isinstance(value, bool)
-        elif kind is int:
-            ok = number and value == int(value) and low <= value <= high
         else:
-            ok = number and low < value <= high
+            low, high = LIMIT_RANGES[name]
+            if kind is int:
+                ok = number and value == int(value) and low <= value <= high
+            else:
+                ok = number and low < value <= high
         if not ok:
             raise InvalidConfig(f"SUT limit {name}={value!r} is not a {kind.__name__} in range")
         changes[name] = kind(value)

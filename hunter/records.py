@@ -23,6 +23,15 @@ DEFAULT_MEMORY_MB = 4096
 DEFAULT_MAX_TRAJECTORY_MB = 10.0
 """The largest trajectory a run stores (``--max-trajectory-mb``)."""
 
+LIMIT_RANGES: dict[str, tuple[float, float]] = {
+    "timeout": (0, 7 * 24 * 3600),
+    "retries": (0, 20),
+    "memory_mb": (16, 2**20),
+    "max_trajectory_mb": (0, 4096),
+}
+"""The range of each numeric limit of :class:`SutOptions` (a float's lower end excluded), as
+the command line's options and ``hunter.hunt``'s ``limits`` check them."""
+
 
 class StopReason(enum.StrEnum):
     """Why a hunt stopped simulating (``stop_reason`` in the hunt result)."""

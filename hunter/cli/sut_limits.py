@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from hunter.records import SutOptions
+from hunter.records import LIMIT_RANGES, SutOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +24,16 @@ class PositiveSeconds(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return number
+
+
+def _positive(name: str) -> PositiveSeconds:
+    low, high = LIMIT_RANGES[name]
+    return PositiveSeconds(min=low, min_open=True, max=high)
+
+
+def _int_range(name: str) -> click.IntRange:
+    low, high = LIMIT_RANGES[name]
+    return click.IntRange(min=int(low), max=int(high))
 
 
 def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
@@ -44,7 +54,7 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
         options = [
             click.option(
                 "--timeout",
-                type=PositiveSeconds(min=0, min_open=True, max=7 * 24 * 3600),
+                type=_positive("timeout"),
                 default=timeout_default,
                 show_default=timeout_default is not None,
                 help="Seconds one simulation may take; then it is stopped and recorded as an"
@@ -52,20 +62,20 @@ def limit_options(*, timeout_default: float | None) -> Callable[[F], F]:
             ),
             click.option(
                 "--retries",
-                type=click.IntRange(min=0, max=20),
+                type=_int_range("retries"),
                 help="Times a simulation ending in a transient SUT error (timeout, model"
                 " overload, cmd: exit 75) is tried again; attempts are recorded.  [default: 0]",
             ),
             click.option(
                 "--memory-limit",
                 "memory_mb",
-                type=click.IntRange(min=16, max=2**20),
+                type=_int_range("memory_mb"),
                 help="MB of memory one simulation of a Python SUT may use before its process is"
                 " stopped and the run recorded as an error.  [default: 4096]",
             ),
             click.option(
                 "--max-trajectory-mb",
-                type=PositiveSeconds(min=0, min_open=True, max=4096),
+                type=_positive("max_trajectory_mb"),
                 help="Largest trajectory stored; a larger one is a SUT error.  [default: 10]",
             ),
             click.option(
@@ -91,7 +101,7 @@ def limit_overrides(given: dict[str, Any]) -> dict[str, Any]:
     """The ``SutOptions`` fields the user set with :func:`limit_options` (None means not
     given), as ``hunter.api``'s ``limits`` take them."""
     changes: dict[str, Any] = {}
-    for name in ("timeout", "retries", "memory_mb", "max_trajectory_mb"):
+    for name in LIMIT_RANGES:
         if given.get(name) is not None:
             changes[name] = given[name]
     if given.get("no_isolation"):
