@@ -20,6 +20,10 @@ conservative, because a hunt that stops on a wrong box has wasted everything it 
   fails this, because the band past a misplaced edge still fails like the inside;
 * every numeric edge is pinned: the zone where a step in the failure rate stays likely
   (:mod:`hunter.analysis.edges`) is at most ``EDGE_TOLERANCE`` of the range wide;
+* every numeric edge is sharp: the band past it fails no more often than the runs far from the
+  region (:func:`edges_sharp`). Past an edge drawn inside a ramp of the failure rate (a soft
+  edge, or a hard one drawn short of where it lies) the band still fails more often than far
+  away, and a chance run of passes just past such an edge can pin it where it is drawn;
 * the region cannot still grow: *each* value a categorical side excludes was tested on its own
   (the other sides kept) and fails significantly less than the inside. Pooled, one excluded
   value that fails like the inside hides among those that pass; that is how a side admitting
@@ -136,6 +140,7 @@ def settled(
     return (
         sides_confirmed(region, fresh, space, origin_checks)
         and edges_pinned(region, runs, space, origin_checks)
+        and edges_sharp(region, runs, space, origin_checks)
         and excluded_values_confirmed(region, fresh, origin_checks)
         and screened(region, fresh, space, origin_checks)
     )
@@ -168,6 +173,49 @@ def edges_pinned(
                 return False
             if not zone.low - width <= zone.edge <= zone.high + width:
                 return False
+    return True
+
+
+def edges_sharp(
+    region: Region, runs: Sequence[Run], space: Space, origin_checks: frozenset[str]
+) -> bool:
+    """Whether the runs just past each numeric edge (breaking that side alone, within
+    ``EDGE_BAND``) fail no more often than the runs far from the region: outside it and in no
+    numeric side's band (one-sided Fisher, each edge at ``ALPHA``).
+
+    Past a hard edge drawn where it lies the failure rate drops to what it is anywhere else.
+    Past an edge drawn inside a ramp it does not: the rate falls off over the band, so the band
+    fails more often than far away. That is the one case the other tests can pass on a wrong
+    box: a run of chance passes just past an edge drawn short of the half-rate contour makes a
+    step look sharp there, its zone narrow and the band past it less failing than the inside
+    (``hunter bench hunt --quick``: a soft edge settled at ``x <= 0.377`` against its contour at
+    0.45, F1 0.898). Such a hunt goes on to its budget and reports its box as provisional.
+    Read on all the hunt's runs: the far runs are the ones proposed before the box existed too.
+    """
+    numeric = [side for side in region.constraints if side.values is None]
+    if not numeric:
+        return True
+    bands: dict[str, list[bool]] = {side.attribute: [] for side in numeric}
+    far: list[bool] = []
+    for a, failed in outcome_points(runs, origin_checks):
+        if satisfies(region.constraints, a):
+            continue
+        near = False
+        for side in numeric:
+            others = [c for c in region.constraints if c is not side]
+            if satisfies(others, a) and _just_past(side, a.get(side.attribute), space):
+                bands[side.attribute].append(failed)
+                near = True
+        if not near:
+            far.append(failed)
+    if not far:
+        return True
+    for past in bands.values():
+        if (
+            len(past) >= MIN_BAND_RUNS
+            and fisher_greater(sum(past), len(past), sum(far), len(far)) < ALPHA
+        ):
+            return False
     return True
 
 

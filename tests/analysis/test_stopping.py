@@ -10,6 +10,7 @@ from hunter.analysis.stats import rate
 from hunter.analysis.stopping import (
     MIN_GROWTH,
     edges_pinned,
+    edges_sharp,
     excluded_values_confirmed,
     same_region,
     screened,
@@ -77,6 +78,25 @@ def test_a_side_drawn_too_tight_is_not_confirmed() -> None:
 def test_too_few_runs_past_a_side_is_not_confirmed() -> None:
     runs = [r for r in confirming_runs() if r.attributes()["kind"] == "a"]
     assert not sides_confirmed(analysis(BOX).regions[0], runs, SPACE, CHECKS)
+
+
+def test_an_edge_past_which_the_rate_falls_as_far_away_is_sharp() -> None:
+    # past x: 1 of 15 fail; far away (kind b): 1 of 10
+    assert edges_sharp(analysis(BOX).regions[0], confirming_runs(), SPACE, CHECKS)
+
+
+def test_an_edge_drawn_inside_a_ramp_is_not_sharp() -> None:
+    """Kind a fails 9 in 10 up to x = 0.4, then less and less to x = 0.6 (a soft edge whose
+    half-rate contour is 0.5); kind b fails 1 in 40. The box stops at 0.4 and the runs just past
+    it confirm the side (they fail less than the inside), but they fail far more often than the
+    runs away from the region: the edge lies in a ramp, not at a step."""
+    runs = [r for r in confirming_runs() if r.attributes()["kind"] == "a"]
+    runs = [r for r in runs if r.attributes()["x"] <= 0.4]
+    runs += [run(700 + i, "a", 0.41 + 0.01 * i, i % 3 == 0 and i < 15) for i in range(20)]
+    runs += [run(800 + i, "b", 0.2, i == 0) for i in range(40)]
+    region = analysis(BOX).regions[0]
+    assert sides_confirmed(region, runs, SPACE, CHECKS)
+    assert not edges_sharp(region, runs, SPACE, CHECKS)
 
 
 def test_settled_needs_the_region_to_hold_while_the_hunt_doubles() -> None:
