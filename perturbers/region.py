@@ -28,7 +28,7 @@ over the whole space, every point anchored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -100,21 +100,33 @@ def outside(
     return None
 
 
-def _draw(
+def draw(
     space: Space,
     box: Sequence[Constraint],
-    broken: Constraint | None,
-    margin: float,
     rng: np.random.Generator,
+    *,
+    broken: Constraint | None = None,
+    margin: float = EDGE_BAND,
     tested: Mapping[Value, int] | None = None,
     zone: tuple[float, float] | None = None,
     anchor: Mapping[str, Value] | None = None,
+    accept: Callable[[Mapping[str, Value]], bool] | None = None,
 ) -> AttributeDict | None:
     """A legal point inside ``box`` but for ``broken``, every other attribute drawn at random
-    (``tested``: how often each value of a categorical ``broken`` was tried, see ``outside``;
-    ``zone``: draw the numeric ``broken`` uniformly there instead, inside the box or not;
-    ``anchor``: keep each attribute the box leaves free at this value with probability
-    ``ANCHOR_KEEP``)."""
+    (None when ``TRIES`` draws all fail).
+
+    Args:
+        broken: the one constraint the point breaks, within ``margin`` of its edge (None: a
+            point inside the box); ``tested`` counts how often each value of a categorical
+            ``broken`` was tried (see :func:`outside`).
+        zone: draw the numeric ``broken`` uniformly there instead, inside the box or not.
+        anchor: keep each attribute the box leaves free at this value with probability
+            ``ANCHOR_KEEP``.
+        accept: may reject a draw (a recheck's point that lands back on the region's edge).
+
+    The hunt's ``region`` strategy and a recheck or brief drawing in a region share this, so a
+    recheck samples the region exactly as the hunt that bounded it did.
+    """
     by_name = {c.attribute: c for c in box}
     for _ in range(TRIES):
         wanted: dict[str, Value] = {}
@@ -141,7 +153,7 @@ def _draw(
             c.contains(point.get(c.attribute)) != (c is broken)
             or (c is broken and zone is not None and point.get(c.attribute) is not None)
             for c in box
-        ):
+        ) and (accept is None or accept(point)):
             return point
     return None
 
@@ -241,13 +253,22 @@ class RegionPerturber(Perturber):
             counts = tested.get(broken.attribute) if broken is not None else None
             zone = self._zone(broken, box, context, zones, rng)
             anchor = origin if rng.random() < share else None
-            point = _draw(context.space, box, broken, self.margin, rng, counts, zone, anchor)
+            point = draw(
+                context.space,
+                box,
+                rng,
+                broken=broken,
+                margin=self.margin,
+                tested=counts,
+                zone=zone,
+                anchor=anchor,
+            )
             if point is not None and broken is not None and counts is not None:
                 value = point.get(broken.attribute)
                 if value is not None:
                     counts[value] = counts.get(value, 0) + 1
             if point is None:  # no way to break that side: test the inside instead
-                point = _draw(context.space, box, None, self.margin, rng)
+                point = draw(context.space, box, rng)
             if point is not None:
                 out.append(Scenario.of(point, new_seed(rng)))
         return out
