@@ -496,11 +496,15 @@ def run(
     )
     setup = HuntSetup(adapter.spec, adapter.options, cmap, map_path, full)
     record = store.add_campaign(setup, kind=ONE_OFF_KIND, seed=seed, n=1)
+    # As a campaign's: an Inspect task's eval goes under the store, tagged and linked to its run.
+    adapter.bind_campaign(record.campaign_id, store.folder)
     try:
         outcome = simulate_one(adapter, Scenario.of(scenario_attributes, seed))
+        stored = store.add_run(outcome, sut=adapter.spec, campaign_id=record.campaign_id)
+        adapter.stored(stored)
     finally:
         adapter.close()
-    return store.add_run(outcome, sut=adapter.spec, campaign_id=record.campaign_id)
+    return stored
 
 
 def report(store: Store, hunt_id: str, format: Literal["md", "html", "json"] = "md") -> str:

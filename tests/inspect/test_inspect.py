@@ -103,7 +103,12 @@ def test_a_campaign_and_a_recheck_of_an_inspect_task_write_tagged_logs(tmp_path,
         assert header.metadata["hunter_run_id"] == run.run_id
 
 
-def test_one_run_of_an_inspect_task_with_a_model(tmp_path, capsys):
+def test_one_run_of_an_inspect_task_with_a_model(tmp_path, capsys, monkeypatch):
+    """``hunter run`` of an Inspect task writes its eval under the store, as a campaign does,
+    naming its run; never into the folder it was started from."""
+    from inspect_ai.log import read_eval_log
+
+    monkeypatch.chdir(tmp_path)
     sut = f"inspect:{Path(__file__).parent / 'planted_task.py'}@planted"
     attributes = "scenario=blackmail,urgency_type=replacement,goal_type=none"
     code = main(
@@ -113,3 +118,8 @@ def test_one_run_of_an_inspect_task_with_a_model(tmp_path, capsys):
     run = json.loads(capsys.readouterr().out)
     assert code == 0 and run["error"] is None, run
     assert run["attributes"]["scenario"] == "blackmail"
+    assert not (tmp_path / "inspect-logs").exists()
+    (log,) = (tmp_path / "store" / "inspect-logs").glob("*.eval")
+    header = read_eval_log(str(log), header_only=True)
+    assert header.metadata["hunter_run_id"] == run["run_id"]
+    assert f"campaign:{run['campaign_id']}" in header.tags
