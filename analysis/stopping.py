@@ -192,17 +192,20 @@ def edges_sharp(
     0.45, F1 0.898). Such a hunt goes on to its budget and reports its box as provisional.
     Read on all the hunt's runs: the far runs are the ones proposed before the box existed too.
     """
-    numeric = [side for side in region.constraints if side.values is None]
+    numeric = [
+        (side, [c for c in region.constraints if c is not side])
+        for side in region.constraints
+        if side.values is None
+    ]
     if not numeric:
         return True
-    bands: dict[str, list[bool]] = {side.attribute: [] for side in numeric}
+    bands: dict[str, list[bool]] = {side.attribute: [] for side, _ in numeric}
     far: list[bool] = []
     for a, failed in outcome_points(runs, origin_checks):
         if satisfies(region.constraints, a):
             continue
         near = False
-        for side in numeric:
-            others = [c for c in region.constraints if c is not side]
+        for side, others in numeric:
             if satisfies(others, a) and _just_past(side, a.get(side.attribute), space):
                 bands[side.attribute].append(failed)
                 near = True
