@@ -37,9 +37,10 @@ import numpy as np
 
 from hunter.analysis.edges import LIKELIHOOD_DROP
 from hunter.analysis.stats import (
+    Cuts,
     fisher_greater,
     holm,
-    max_selected_p,
+    max_selected_cut_p,
     max_selected_set_p,
     step_loglik,
 )
@@ -512,14 +513,14 @@ def _excludes_less_failing(
     inside: np.ndarray,
     excluded: np.ndarray,
     alpha: float,
-    always_kept: np.ndarray | None = None,
+    cuts: tuple[Cuts, Cuts] | None = None,
     value_sets: ValueRuns | None = None,
 ) -> bool:
     """Do the runs a side excludes fail significantly less often than those it keeps?
 
     Every side is chosen on the runs it is tested on, so the test is corrected for the choice:
-    ``always_kept``, a numeric cut chosen along the attribute among those keeping these runs
-    (the origin's side of it), by :func:`max_selected_p`; ``value_sets``, a categorical side
+    ``cuts``, a numeric edge chosen with the attribute's other edge among these cuts (runs
+    excluded from each end), by :func:`max_selected_cut_p`; ``value_sets``, a categorical side
     chosen among the sets of values with these runs each (and the origin's value's index), by
     :func:`max_selected_set_p`. Corrected one way and not the other, a categorical side would
     win over the numeric one that explains the failures."""
@@ -527,15 +528,40 @@ def _excludes_less_failing(
     if n_excluded < MIN_EXCLUDED or not inside.any():
         return False
     p = _fails_more(y, inside, excluded)
+    if p >= alpha:  # a correction for the choice only ever raises it
+        return False
+    failures = int(np.count_nonzero(y & (inside | excluded)))
     if value_sets is not None:
         value_runs, keep = value_sets
-        failures = int(np.count_nonzero(y & (inside | excluded)))
         p = max_selected_set_p(p, value_runs, failures, keep)
-    if always_kept is not None:
+    if cuts is not None:
         runs = n_excluded + int(np.count_nonzero(inside))
-        min_kept = max(MIN_SUPPORT, int(np.count_nonzero(always_kept)))
-        p = max_selected_p(p, runs, min_kept, MIN_EXCLUDED)
+        p = max_selected_cut_p(p, runs, failures, *cuts)
     return p < alpha
+
+
+def _cuts(
+    others: np.ndarray, x: np.ndarray, k: float | None, lo: float | None, hi: float | None
+) -> tuple[Cuts, Cuts]:
+    """The cuts a numeric attribute's two edges were chosen among, as runs excluded from each
+    end: at least ``MIN_EXCLUDED``, never past the origin's value ``k``, never keeping fewer
+    than ``MIN_SUPPORT``. A chosen edge outside that family (the origin absent) joins it."""
+    finite = others & np.isfinite(x)
+    runs = int(np.count_nonzero(finite))
+
+    def count(mask: np.ndarray) -> int:
+        return int(np.count_nonzero(finite & mask))
+
+    def end(origin_side: int, chosen_past: int) -> Cuts:
+        most = max(runs - max(MIN_SUPPORT, origin_side), chosen_past)
+        return (MIN_EXCLUDED, most) if most >= MIN_EXCLUDED else None
+
+    above = count(x >= k) if k is not None else 0
+    below = count(x <= k) if k is not None else 0
+    return (
+        end(above, count(x < lo) if lo is not None else 0),
+        end(below, count(x > hi) if hi is not None else 0),
+    )
 
 
 def refit(
@@ -593,21 +619,17 @@ def _refit(
                 k = None if keep is None or keep == ABSENT else float(keep)
                 (lo, hi), (lo_drawn, hi_drawn) = _refit_numeric(sides, name, others, k, failures)
                 x = sides.column(name)[3]
-                kept = others
-                if lo is not None:
-                    kept = kept & (x >= lo)
-                if hi is not None:
-                    kept = kept & (x <= hi)
-                # a cut never passes the origin: the runs between it and the other edge stay;
-                # and an attribute has two edges to choose, each tested at half the level
-                above = kept & (x >= k) if k is not None else np.zeros(len(x), dtype=bool)
-                below = kept & (x <= k) if k is not None else above
+                # Each edge is tested against every run not past it, the other edge's excluded
+                # runs included: the two edges are chosen together, and testing one on the runs
+                # between them would count the other's choice as evidence for it. Both are
+                # corrected for the cuts either could have been (none passes the origin).
+                cuts = _cuts(others, x, k, lo, hi)
                 if lo is not None and _excludes_less_failing(
-                    y, kept, others & (x < lo), alpha / 2, always_kept=above
+                    y, others & (x >= lo), others & (x < lo), alpha, cuts=cuts
                 ):
                     low[name] = lo if lo_drawn is None else lo_drawn
                 if hi is not None and _excludes_less_failing(
-                    y, kept, others & (x > hi) & np.isfinite(x), alpha / 2, always_kept=below
+                    y, others & (x <= hi), others & (x > hi) & np.isfinite(x), alpha, cuts=cuts
                 ):
                     high[name] = hi if hi_drawn is None else hi_drawn
             box = Box(values, low, high)

@@ -3,8 +3,8 @@
 One implementation of each, so a rate in the progress bar, the stop rule, a region and a report
 is computed the same way. Everything here is a thin, documented wrapper over scipy; what is
 written by hand is Wald's likelihood ratio, Holm's step-down and the two corrections for a
-side chosen as the most contrasting (a cut, a value set), each a few lines that scipy does not
-offer in this form.
+side chosen as the most contrasting (a cut: an exact walk over the runs; a value set: seeded
+draws), which scipy does not offer in this form.
 """
 
 from __future__ import annotations
@@ -83,6 +83,78 @@ def max_selected_p(p: float, runs: int, min_kept: int, min_excluded: int) -> flo
     spread = math.log(high * (1 - low) / ((1 - high) * low))
     density = float(norm.pdf(b))
     return float(min(1.0, max(p, density * (b - 1 / b) * spread / 2 + 2 * density / b)))
+
+
+EXACT_CUT_RUNS = 2000
+"""Up to this many runs a chosen cut's p-value is exact (:func:`max_selected_cut_p`); past it
+the walk costs too much and Lausen and Schumacher's approximation, made for large samples,
+is close."""
+
+
+Cuts = tuple[int, int] | None
+"""The cuts allowed at one end of an attribute: the fewest and the most runs one excludes from
+that end (None: no cut there)."""
+
+
+def max_selected_cut_p(p: float, runs: int, failures: int, low: Cuts, high: Cuts) -> float:
+    """The exact one-sided p-value of a numeric edge chosen as the most contrasting cut.
+
+    The edge excludes the runs at one end of an attribute (``p`` is its Fisher p-value) and was
+    chosen, with the attribute's other edge, among the ``low`` and ``high`` cuts. This is the
+    probability, with the ``failures`` shuffled over the ``runs`` at random, that *some* of
+    those cuts, at either end, has a Fisher p-value at most ``p``: counting the failures run by
+    run along the attribute is a hypergeometric walk, and the chance that it ever enters the
+    states where a cut's tail is at most ``p`` is summed exactly, cut by cut. It depends on the
+    runs' order alone, not on the attribute's values; tied values only remove cuts, so it is
+    exact or slightly conservative.
+
+    Lausen and Schumacher's approximation (:func:`max_selected_p`) treats the cuts as a
+    continuum; with the few dozen runs a hunt has when it matters it is several times too
+    large: 0 of 6 runs failing past a cut against 30 of 39 before it is p = 0.0006 for that
+    cut, 0.0047 by the approximation and 0.0008 exactly. Taking both ends in one walk instead
+    of halving the level for each spends the whole level on the one end that has cuts when the
+    origin lies near the other (a region ``x >= 0.85`` hunted from 0.93). Written by hand:
+    scipy offers the hypergeometric distribution but not the chance that its walk crosses a
+    boundary.
+    """
+    ends = [c for c in (low, high) if c is not None and c[0] <= c[1]]
+    if not ends or failures in (0, runs) or (len(ends) == 1 and ends[0][0] == ends[0][1]):
+        return p
+    if runs > EXACT_CUT_RUNS:  # Bonferroni over the two ends of the large-sample approximation
+        return min(1.0, sum(max_selected_p(p, runs, runs - most, least) for least, most in ends))
+    return max(p, _walk_crossing(runs, failures, low, high, p * (1 + 1e-9)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _walk_crossing(runs: int, failures: int, low: Cuts, high: Cuts, tail: float) -> float:
+    """P(some allowed cut's tail is at most ``tail``), the runs in random order. Remembered: a
+    hunt tests the same counts again."""
+    states = np.arange(failures + 1)
+    free = np.zeros(failures + 1)  # P(S_n = s): S_n the failures among the first n runs
+    free[0] = 1.0
+    alive = free.copy()  # the same, for walks that no allowed cut has rejected yet
+    crossed = 0.0
+    end = max(low[1] if low else 0, runs - high[0] if high else 0)
+    for n in range(1, end + 1):
+        fail_next = np.clip((failures - states) / (runs - n + 1), 0.0, 1.0)
+        free, alive = _walk_step(free, fail_next), _walk_step(alive, fail_next)
+        hit = np.zeros(failures + 1, dtype=bool)
+        if low and low[0] <= n <= low[1]:  # a low cut excluding the first n runs
+            hit |= np.cumsum(free) <= tail
+        if high and high[0] <= runs - n <= high[1]:
+            # a high cut excluding the last runs - n runs, which hold F - S_n failures: its
+            # tail P(F - S_n <= F - s) is P(S_n >= s)
+            hit |= np.cumsum(free[::-1])[::-1] <= tail
+        crossed += float(alive[hit].sum())
+        alive[hit] = 0.0
+    return min(1.0, crossed)
+
+
+def _walk_step(mass: np.ndarray, fail_next: np.ndarray) -> np.ndarray:
+    """One more run of the walk: each state moves up by one with its chance of a failure."""
+    out = mass * (1.0 - fail_next)
+    out[1:] += mass[:-1] * fail_next[:-1]
+    return out
 
 
 SET_DRAWS = 4000
