@@ -544,23 +544,29 @@ def _cuts(
     others: np.ndarray, x: np.ndarray, k: float | None, lo: float | None, hi: float | None
 ) -> tuple[Cuts, Cuts]:
     """The cuts a numeric attribute's two edges were chosen among, as runs excluded from each
-    end: at least ``MIN_EXCLUDED``, never past the origin's value ``k``, never keeping fewer
-    than ``MIN_SUPPORT``. A chosen edge outside that family (the origin absent) joins it."""
+    end: only between runs of different values, at least ``MIN_EXCLUDED``, never past the
+    origin's value ``k``, never keeping fewer than ``MIN_SUPPORT``. A chosen edge outside that
+    family (the origin absent) joins it."""
     finite = others & np.isfinite(x)
-    runs = int(np.count_nonzero(finite))
+    xs = np.sort(x[finite])
+    runs = len(xs)
+    rises = np.flatnonzero(np.diff(xs) > 0) + 1  # runs below each value the attribute rises to
 
     def count(mask: np.ndarray) -> int:
         return int(np.count_nonzero(finite & mask))
 
-    def end(origin_side: int, chosen_past: int) -> Cuts:
-        most = max(runs - max(MIN_SUPPORT, origin_side), chosen_past)
-        return (MIN_EXCLUDED, most) if most >= MIN_EXCLUDED else None
+    def end(excluded: np.ndarray, origin_side: int, chosen_past: int) -> Cuts:
+        most = runs - max(MIN_SUPPORT, origin_side)
+        allowed = set(excluded[(excluded >= MIN_EXCLUDED) & (excluded <= most)].tolist())
+        if chosen_past >= MIN_EXCLUDED:
+            allowed.add(chosen_past)
+        return tuple(sorted(allowed)) or None
 
     above = count(x >= k) if k is not None else 0
     below = count(x <= k) if k is not None else 0
     return (
-        end(above, count(x < lo) if lo is not None else 0),
-        end(below, count(x > hi) if hi is not None else 0),
+        end(rises, above, count(x < lo) if lo is not None else 0),
+        end(runs - rises, below, count(x > hi) if hi is not None else 0),
     )
 
 

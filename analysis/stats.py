@@ -91,9 +91,10 @@ the walk costs too much and Lausen and Schumacher's approximation, made for larg
 is close."""
 
 
-Cuts = tuple[int, int] | None
-"""The cuts allowed at one end of an attribute: the fewest and the most runs one excludes from
-that end (None: no cut there)."""
+Cuts = tuple[int, ...] | None
+"""The cuts allowed at one end of an attribute, as the number of runs each excludes from that
+end, ascending (None or empty: no cut there). Tied values leave gaps: no cut falls between two
+runs with the same value."""
 
 
 def max_selected_cut_p(p: float, runs: int, failures: int, low: Cuts, high: Cuts) -> float:
@@ -105,8 +106,8 @@ def max_selected_cut_p(p: float, runs: int, failures: int, low: Cuts, high: Cuts
     those cuts, at either end, has a Fisher p-value at most ``p``: counting the failures run by
     run along the attribute is a hypergeometric walk, and the chance that it ever enters the
     states where a cut's tail is at most ``p`` is summed exactly, cut by cut. It depends on the
-    runs' order alone, not on the attribute's values; tied values only remove cuts, so it is
-    exact or slightly conservative.
+    runs' order alone and on where tied values leave no cut (an integer attribute of nine values
+    has at most eight cuts however many runs it has, and a hunt's replays all tie).
 
     Lausen and Schumacher's approximation (:func:`max_selected_p`) treats the cuts as a
     continuum; with the few dozen runs a hunt has when it matters it is several times too
@@ -117,31 +118,34 @@ def max_selected_cut_p(p: float, runs: int, failures: int, low: Cuts, high: Cuts
     scipy offers the hypergeometric distribution but not the chance that its walk crosses a
     boundary.
     """
-    ends = [c for c in (low, high) if c is not None and c[0] <= c[1]]
-    if not ends or failures in (0, runs) or (len(ends) == 1 and ends[0][0] == ends[0][1]):
+    ends = [c for c in (low, high) if c]
+    if not ends or failures in (0, runs) or (len(ends) == 1 and len(ends[0]) == 1):
         return p
     if runs > EXACT_CUT_RUNS:  # Bonferroni over the two ends of the large-sample approximation
-        return min(1.0, sum(max_selected_p(p, runs, runs - most, least) for least, most in ends))
-    return max(p, _walk_crossing(runs, failures, low, high, p * (1 + 1e-9)))
+        return min(1.0, sum(max_selected_p(p, runs, runs - c[-1], c[0]) for c in ends))
+    return max(p, _walk_crossing(runs, failures, low or (), high or (), p * (1 + 1e-9)))
 
 
 @functools.lru_cache(maxsize=4096)
-def _walk_crossing(runs: int, failures: int, low: Cuts, high: Cuts, tail: float) -> float:
+def _walk_crossing(
+    runs: int, failures: int, low: tuple[int, ...], high: tuple[int, ...], tail: float
+) -> float:
     """P(some allowed cut's tail is at most ``tail``), the runs in random order. Remembered: a
     hunt tests the same counts again."""
+    low_cuts, high_cuts = frozenset(low), frozenset(high)
     states = np.arange(failures + 1)
     free = np.zeros(failures + 1)  # P(S_n = s): S_n the failures among the first n runs
     free[0] = 1.0
     alive = free.copy()  # the same, for walks that no allowed cut has rejected yet
     crossed = 0.0
-    end = max(low[1] if low else 0, runs - high[0] if high else 0)
+    end = max(low[-1] if low else 0, runs - high[0] if high else 0)
     for n in range(1, end + 1):
         fail_next = np.clip((failures - states) / (runs - n + 1), 0.0, 1.0)
         free, alive = _walk_step(free, fail_next), _walk_step(alive, fail_next)
         hit = np.zeros(failures + 1, dtype=bool)
-        if low and low[0] <= n <= low[1]:  # a low cut excluding the first n runs
+        if n in low_cuts:  # a low cut excluding the first n runs
             hit |= np.cumsum(free) <= tail
-        if high and high[0] <= runs - n <= high[1]:
+        if runs - n in high_cuts:
             # a high cut excluding the last runs - n runs, which hold F - S_n failures: its
             # tail P(F - S_n <= F - s) is P(S_n >= s)
             hit |= np.cumsum(free[::-1])[::-1] <= tail

@@ -498,11 +498,48 @@ def test_a_chosen_cut_is_tested_exactly_for_the_choice() -> None:
     one_end = float(np.mean(low_tails.min(axis=1) <= p * (1 + 1e-9)))
     both = float(np.mean(np.minimum(low_tails.min(axis=1), high_tails.min(axis=1)) <= p * 1.001))
 
-    exact = max_selected_cut_p(p, 45, 30, (5, 12), None)
+    exact = max_selected_cut_p(p, 45, 30, tuple(range(5, 13)), None)
     assert abs(exact - one_end) < 0.0005
-    assert abs(max_selected_cut_p(p, 45, 30, (5, 12), (5, 8)) - both) < 0.0005
+    ends = (tuple(range(5, 13)), tuple(range(5, 9)))
+    assert abs(max_selected_cut_p(p, 45, 30, *ends) - both) < 0.0005
     assert p < exact < max_selected_p(p, 45, 33, 5) / 3
-    assert max_selected_cut_p(0.01, 30, 12, (5, 5), None) == 0.01  # one cut: nothing chosen
+    assert max_selected_cut_p(0.01, 30, 12, (5,), None) == 0.01  # one cut: nothing chosen
+
+
+def test_tied_values_leave_no_cut_between_them() -> None:
+    """An integer attribute of a few values has a cut only where its value rises: the walk
+    checks those alone (agreeing with shuffles), which asks for less evidence than a cut
+    between every two runs would."""
+    from scipy.stats import hypergeom
+
+    from hunter.analysis.stats import fisher_greater, max_selected_cut_p
+
+    p = fisher_greater(30, 39, 1, 6)  # 1 of the 6 runs below the cut fails, 30 of 39 above
+    allowed = np.array([6, 11, 17])  # runs below each value k rises to
+    rng = np.random.default_rng(2)
+    shuffled = rng.permuted(np.tile(np.repeat([1, 0], [31, 14]), (40000, 1)), axis=1)
+    failures_before = np.cumsum(shuffled, axis=1)[:, allowed - 1]
+    tails = hypergeom.cdf(failures_before, 45, 31, allowed)
+    expected = float(np.mean(tails.min(axis=1) <= p * (1 + 1e-9)))
+
+    exact = max_selected_cut_p(p, 45, 31, tuple(allowed.tolist()), None)
+    assert abs(exact - expected) < 0.001
+    assert exact < max_selected_cut_p(p, 45, 31, tuple(range(5, 18)), None)
+
+
+def test_an_integer_attribute_that_does_not_matter_rarely_earns_a_side() -> None:
+    """Nine values, many runs on each: the cuts fall between values only, and the side's test
+    keeps its level."""
+    rng = np.random.default_rng(3)
+    space = Space((AttributeSpec("k", range=(0, 8), integer=True),))
+    sided = 0
+    trials = 400
+    for _ in range(trials):
+        rows = [({"k": int(k)}, bool(rng.random() < 0.3)) for k in rng.integers(0, 9, 80)]
+        obs, y = table(rows, space)
+        box = refit(obs, y, Box({}, {}, {}), {"k": 4})
+        sided += bool(box.names)
+    assert sided / trials <= 0.07
 
 
 def test_max_selected_p_is_never_below_the_nominal_p_and_grows_with_the_cuts_available() -> None:
