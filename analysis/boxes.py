@@ -28,9 +28,9 @@ the box on the trajectory and do not keep a given point inside; the statistics a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -513,14 +513,15 @@ def _excludes_less_failing(
     inside: np.ndarray,
     excluded: np.ndarray,
     alpha: float,
-    cuts: tuple[Cuts, Cuts] | None = None,
+    cuts: Callable[[], tuple[Cuts, Cuts]] | None = None,
     value_sets: ValueRuns | None = None,
 ) -> bool:
     """Do the runs a side excludes fail significantly less often than those it keeps?
 
     Every side is chosen on the runs it is tested on, so the test is corrected for the choice:
-    ``cuts``, a numeric edge chosen with the attribute's other edge among these cuts (runs
-    excluded from each end), by :func:`max_selected_cut_p`; ``value_sets``, a categorical side
+    ``cuts``, a numeric edge chosen with the attribute's other edge among the cuts it returns
+    (runs excluded from each end; asked for only when the uncorrected test passes, since most
+    do not), by :func:`max_selected_cut_p`; ``value_sets``, a categorical side
     chosen among the sets of values with these runs each (and the origin's value's index), by
     :func:`max_selected_set_p`. Corrected one way and not the other, a categorical side would
     win over the numeric one that explains the failures."""
@@ -536,7 +537,7 @@ def _excludes_less_failing(
         p = max_selected_set_p(p, value_runs, failures, keep)
     if cuts is not None:
         runs = n_excluded + int(np.count_nonzero(inside))
-        p = max_selected_cut_p(p, runs, failures, *cuts)
+        p = max_selected_cut_p(p, runs, failures, *cuts())
     return p < alpha
 
 
@@ -629,7 +630,7 @@ def _refit(
                 # runs included: the two edges are chosen together, and testing one on the runs
                 # between them would count the other's choice as evidence for it. Both are
                 # corrected for the cuts either could have been (none passes the origin).
-                cuts = _cuts(others, x, k, lo, hi)
+                cuts = cache(partial(_cuts, others, x, k, lo, hi))
                 if lo is not None and _excludes_less_failing(
                     y, others & (x >= lo), others & (x < lo), alpha, cuts=cuts
                 ):
