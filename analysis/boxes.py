@@ -524,7 +524,13 @@ def _excludes_less_failing(
     do not), by :func:`max_selected_cut_p`; ``value_sets``, a categorical side
     chosen among the sets of values with these runs each (and the origin's value's index), by
     :func:`max_selected_set_p`. Corrected one way and not the other, a categorical side would
-    win over the numeric one that explains the failures."""
+    win over the numeric one that explains the failures.
+
+    Fisher's p-value, not Lancaster's mid-p, though the exact test is conservative (a side
+    that does not matter passes a 5% test in 3-4% of tables): with the mid-p (and Holm's
+    step-down over the attributes already bounded), hunts reaching F1 0.9 by 63 simulations
+    went from 92 to 96 of 190 on one set of ten seeds but only to 93-94 on another, and slow
+    hunts got slower (one never reached F1 0.9 in 400 simulations)."""
     n_excluded = int(np.count_nonzero(excluded))
     if n_excluded < MIN_EXCLUDED or not inside.any():
         return False
