@@ -26,6 +26,9 @@ def test_bench_hunt_rows_summary_and_table(tmp_path):
         assert {"100", "200"} <= set(row["f1_at"])
     summary = result["summary"]
     assert {"ratio_vs_uniform", "ratio_vs_tpe", "fluke_sims_median"} <= set(summary)
+    # one seed: the interval over seeds is the ratio itself
+    low, high = summary["ratio_interval_vs"]["tpe"]
+    assert low == high == summary["ratio_vs_tpe"]
     hunter = rows["hunter"]["sims_to_f1_90"] or 200
     assert summary["ratio_vs_tpe"] == round(hunter / (rows["tpe"]["sims_to_f1_90"] or 200), 3)
     assert summary["mean_sims_to_f1_90"]["hunter"] == hunter

@@ -30,6 +30,7 @@ from joblib import Parallel, delayed
 
 from hunter.analysis import analyse_hunt, background_rate
 from hunter.analysis.boxes import f1
+from hunter.bench.intervals import median_ratio_interval
 from hunter.bench.landscapes import (
     LANDSCAPES,
     Landscape,
@@ -344,6 +345,11 @@ def summarise(rows: Sequence[Row], budget: int) -> dict[str, Any]:
         "ratio_vs_neighbourhood": ratio("neighbourhood"),
         "ratio_vs_one_at_a_time": ratio("one_at_a_time"),
         "ratio_vs_prim": ratio("prim"),
+        "ratio_interval_vs": {
+            m: median_ratio_interval(rows, m, budget) for m in medians if m != "hunter"
+        }
+        if "hunter" in medians
+        else {},
         "fluke_sims_median": statistics.median(flukes) if flukes else None,
         "fluke_inconclusive": sum(
             r.verdict == "inconclusive"
@@ -459,13 +465,21 @@ def table_text(result: dict[str, Any]) -> str:
         )
     s = result["summary"]
     lines.append("")
+    intervals = s.get("ratio_interval_vs", {})
+
+    def ratio(m: str) -> str:
+        interval = intervals.get(m)
+        span = f" ({interval[0]}-{interval[1]})" if interval else ""
+        return f"hunter / {m}: {s[f'ratio_vs_{m}']}{span}"
+
     ratios = ", ".join(
-        f"hunter / {m}: {s[f'ratio_vs_{m}']}"
+        ratio(m)
         for m in ("uniform", "neighbourhood", "prim", "tpe", "one_at_a_time")
         if s.get(f"ratio_vs_{m}") is not None
     )
     lines.append(
-        f"{ratios}; fluke called in {s['fluke_sims_median']} simulations (median), "
+        f"{ratios} (in brackets: 95% intervals, seeds resampled within each landscape); "
+        f"fluke called in {s['fluke_sims_median']} simulations (median), "
         f"{s.get('fluke_inconclusive', 0)} fluke hunts inconclusive; {result['seeds']} seeds, "
         f"budget {budget}"
     )
