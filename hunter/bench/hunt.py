@@ -478,8 +478,8 @@ def table_text(result: dict[str, Any]) -> str:
         if s.get(f"ratio_vs_{m}") is not None
     )
     lines.append(
-        f"{ratios} (in brackets: 95% intervals, seeds resampled within each landscape); "
-        f"fluke called in {s['fluke_sims_median']} simulations (median), "
+        "Median ratios, with 95% intervals over seeds resampled within each landscape: "
+        f"{ratios}; fluke called in {s['fluke_sims_median']} simulations (median), "
         f"{s.get('fluke_inconclusive', 0)} fluke hunts inconclusive; {result['seeds']} seeds, "
         f"budget {budget}"
     )
