@@ -30,7 +30,7 @@ from joblib import Parallel, delayed
 
 from hunter.analysis import analyse_hunt, background_rate
 from hunter.analysis.boxes import f1
-from hunter.bench.intervals import median_ratio_interval
+from hunter.bench.intervals import CONFIDENCE, median_ratio_interval
 from hunter.bench.landscapes import (
     LANDSCAPES,
     Landscape,
@@ -478,7 +478,8 @@ def table_text(result: dict[str, Any]) -> str:
         if s.get(f"ratio_vs_{m}") is not None
     )
     lines.append(
-        "Median ratios, with 95% intervals over seeds resampled within each landscape: "
+        f"Median ratios, with {CONFIDENCE:.0%} intervals over seeds resampled within each "
+        "landscape: "
         f"{ratios}; fluke called in {s['fluke_sims_median']} simulations (median), "
         f"{s.get('fluke_inconclusive', 0)} fluke hunts inconclusive; {result['seeds']} seeds, "
         f"budget {budget}"

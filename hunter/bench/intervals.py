@@ -42,34 +42,30 @@ class HasSims(Protocol):
 
 
 def median_ratio_interval(
-    rows: Sequence[HasSims],
-    method: str,
-    budget: int,
-    against: str = "hunter",
-    resamples: int = RESAMPLES,
+    rows: Sequence[HasSims], method: str, budget: int
 ) -> tuple[float, float] | None:
-    """The ``CONFIDENCE`` interval of ``against``'s median simulations to F1 0.9 over
-    ``method``'s, seeds resampled within each landscape (a hunt that never gets there counts as
-    ``budget``, as in the ratio itself); None when the two methods share no landscape and seed.
+    """The ``CONFIDENCE`` interval of hunter's median simulations to F1 0.9 over ``method``'s,
+    seeds resampled within each landscape (a hunt that never gets there counts as ``budget``,
+    as in the ratio itself); None when the two methods share no landscape and seed.
     """
-    paired: dict[str, tuple[list[float], list[float]]] = {}
     sims = {
         (r.method, r.landscape, r.seed): float(r.sims_to_f1_90 or budget)
         for r in rows
-        if r.method in (method, against)
+        if r.method in ("hunter", method)
     }
-    for (name, landscape, seed), value in sorted(sims.items()):
+    paired: dict[str, tuple[list[float], list[float]]] = {}
+    for landscape, seed in sorted({(lk, sd) for m, lk, sd in sims if m == "hunter"}):
         other = sims.get((method, landscape, seed))
-        if name == against and other is not None:
-            ours, theirs = paired.setdefault(landscape, ([], []))
-            ours.append(value)
-            theirs.append(other)
+        if other is not None:
+            pair = paired.setdefault(landscape, ([], []))
+            pair[0].append(sims["hunter", landscape, seed])
+            pair[1].append(other)
     if not paired:
         return None
     rng = np.random.default_rng(SEED)
     ours_drawn, theirs_drawn = [], []
     for ours, theirs in paired.values():
-        picks = rng.integers(0, len(ours), size=(resamples, len(ours)))
+        picks = rng.integers(0, len(ours), size=(RESAMPLES, len(ours)))
         ours_drawn.append(np.asarray(ours)[picks])
         theirs_drawn.append(np.asarray(theirs)[picks])
     ratios = np.median(np.hstack(ours_drawn), axis=1) / np.median(np.hstack(theirs_drawn), axis=1)
