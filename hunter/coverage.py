@@ -191,9 +191,11 @@ class CoverageMap:
         return out
 
     def bucket_of(self, cross: Sequence[str], attributes: Mapping[str, Value]) -> Bucket | None:
-        """The bucket of ``cross`` that ``attributes`` falls in (None if a dimension is absent)."""
+        """The bucket of ``cross`` that ``attributes`` falls in (None if a dimension is absent,
+        or is a sub-dimension whose ``when`` the map's other dimensions do not meet: a SUT may
+        carry an attribute everywhere that the map counts only under its parent's value)."""
         space = self.space
-        if any(d not in attributes for d in cross):
+        if any(d not in attributes or not space[d].is_active(attributes) for d in cross):
             return None
         return tuple((d, space[d].bucket_label(attributes[d])) for d in cross)
 

@@ -175,7 +175,8 @@ def region_words(region: Region, space: Space) -> str:
 
 
 def touches(bucket: tuple[tuple[str, str], ...], region: Region, space: Space) -> bool:
-    """Whether a map bucket overlaps the region on every dimension the region constrains."""
+    """Whether a map bucket overlaps the region on every dimension the region constrains
+    (``space``: the map's dimensions, whose bins name the bucket's cells)."""
     by_name = {c.attribute: c for c in region.constraints}
     if not set(by_name) & {d for d, _ in bucket}:
         return False
@@ -208,7 +209,7 @@ def region_views(data: ReportInput) -> tuple[RegionView, ...]:
         buckets = [
             (", ".join(f"{d}={c}" for d, c in bucket), hits, fails)
             for bucket, (hits, fails) in data.bucket_coverage.items()
-            if touches(bucket, region, data.space)
+            if data.coverage_map is not None and touches(bucket, region, data.coverage_map.space)
         ]
         check = data.result.minimal_check(region.id)
         minimal: MinimalScenario | None

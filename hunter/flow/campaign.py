@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from hunter.coverage import Bucket, CoverageMap, Space
-from hunter.domain import AttributeDict, Run, Scenario, Value
+from hunter.domain import AttributeDict, AttributeSpec, Run, Scenario, Value
 from hunter.executor import Executor
 from hunter.records import HuntSetup
 from hunter.store import Store
@@ -66,8 +66,9 @@ def coverage_table(coverage_map: CoverageMap, runs: Iterable[Run]) -> list[Cover
     ]
 
 
-def _value_in_cell(space: Space, name: str, cell: str, rng: np.random.Generator) -> Value:
-    spec = space[name]
+def _value_in_cell(spec: AttributeSpec, cell: str, rng: np.random.Generator) -> Value:
+    """A value of ``spec`` in its bucket cell ``cell``; ``spec`` is the map's dimension, whose
+    bins an accepted proposal may have refined beyond the SUT space's."""
     if spec.values is not None:
         return next(v for v in spec.values if str(v) == cell)
     edges = spec.bin_edges()
@@ -102,9 +103,11 @@ def plan_campaign(
         target = buckets[int(lowest[int(rng.integers(len(lowest)))])]
         partial: AttributeDict = {}
         for name, cell in target:
-            for parent, allowed in space[name].when:  # a sub-dimension needs its parent set
+            dimension = coverage_map.space[name]
+            # A sub-dimension needs its parent set, as the map and as the space declare it.
+            for parent, allowed in (*dimension.when, *space[name].when):
                 partial.setdefault(parent, allowed[0])
-            partial[name] = _value_in_cell(space, name, cell, rng)
+            partial[name] = _value_in_cell(dimension, cell, rng)
         attributes = space.validate(space.complete(partial, rng))
         plan.append(attributes)
         for bucket in coverage_map.buckets_of(attributes):
