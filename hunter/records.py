@@ -177,6 +177,10 @@ class HuntSettings:
     check_minimal: int = 5
     """Seeds each region's minimal failing scenario is re-run with after the search, within the
     budget (0: not re-run; the hunt benchmark measures the search alone)."""
+    triage: str | None = None
+    """The campaign whose triage started this hunt (None: a hunt of its own). Stored, and part
+    of what makes two hunts the same hunt: a triage replays its own hunts in order and takes
+    every other hunt, a user's among them, as known, never as one to extend."""
 
     def __post_init__(self) -> None:
         if self.budget < 1:
@@ -198,6 +202,7 @@ class HuntSettings:
             "rewrite_model": self.rewrite_model,
             **({"continue_batch": self.continue_batch} if self.continue_batch else {}),
             **({"settle_after": self.settle_after} if self.settle_after else {}),
+            **({"triage": self.triage} if self.triage else {}),
         }
 
     @classmethod
@@ -211,6 +216,7 @@ class HuntSettings:
             early_stop=bool(config.get("early_stop", True)),
             continue_batch=int(config.get("continue_batch", 0)),
             settle_after=int(config.get("settle_after", 0)),
+            triage=config.get("triage"),
         )
 
 

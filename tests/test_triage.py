@@ -22,8 +22,9 @@ from hunter.analysis.triage import (
 from hunter.bench.triage import LANDSCAPES, TriageLandscapeSut, run_one
 from hunter.coverage import Space
 from hunter.flow.campaign import run_campaign
+from hunter.flow.hunt import run_hunt
 from hunter.flow.triage import triage
-from hunter.records import HuntSetup, SutOptions
+from hunter.records import HuntSettings, HuntSetup, SutOptions
 from hunter.regions import Constraint, MapProposal, Region
 from hunter.store import Store
 
@@ -191,3 +192,31 @@ def test_bench_table_fits_80_columns(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "in_bucket 0.75" in "\n".join(lines) and "recall 1.0" in "\n".join(lines)
     assert max(len(line) for line in lines) <= 80
+
+
+@pytest.mark.slow
+def test_a_users_hunt_is_known_to_the_triage_and_numbered_as_everywhere(tmp_path, capsys):
+    landscape = LANDSCAPES["three_bugs"]
+    sut = TriageLandscapeSut("triage:three_bugs")
+    folder = tmp_path / "store"
+    with Store(folder) as store:
+        cid = run_campaign(
+            store, landscape.coverage_map, landscape.space, sut, n=200, seed=1
+        ).campaign_id
+        planted = [r for r in store.runs(failed=True) if landscape.plant_at(r.attributes())]
+        # the user hunts one failure with the seed and budget the triage will use
+        mine = run_hunt(store, planted[-1].run_id, HuntSettings(budget=150, seed=1), sut=sut)
+        assert mine.analysis.verdict == "bug"
+        result = triage(store, cid, budget=900, hunt_budget=150, seed=1, sut=sut)
+        assert mine.hunt_id not in result.hunts  # taken as known, neither redone nor extended
+        assert store.hunt(mine.hunt_id).result.simulations == mine.result.simulations
+        assert all(store.hunt(h).run_id != planted[-1].run_id for h in result.hunts)
+        users = [b for b in result.bugs if mine.hunt_id in b.bug.hunt_ids]
+        assert len(users) == 1 and users[0].known
+        assert not any(b.known for b in result.bugs if b is not users[0])
+    code, out, err = run_cli(capsys, "runs", "--failed", "--json", "--store", str(folder))
+    assert code == 0, err
+    marks = {r["run_id"]: r["bug"] for r in json.loads(out)}
+    for e in result.explained:
+        if e.kind == "bug":
+            assert marks[e.run_id] == e.bug_id

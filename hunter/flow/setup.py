@@ -76,6 +76,7 @@ def fingerprint(run_id: str, settings: HuntSettings, setup: HuntSetup) -> str:
         "batch": settings.batch_size,
         "rewrite": settings.rewrite_model,
         "setup": setup.to_json(),
+        **({"triage": settings.triage} if settings.triage else {}),  # keeps older hunts' keys
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
 

@@ -14,16 +14,21 @@ Known bugs are every stored hunt's regions merged where they coincide
 (:func:`hunter.analysis.triage.merge_bugs`), numbered ``B1``, ``B2``... in the order found, so a
 failure of a later campaign or hunt inside a known region is marked as that bug everywhere.
 
-Determinism and resume: the triage's own hunts are those of the campaign's failed runs with
-the triage's seed; each pass ignores them at first and adds them in the order it reaches them,
-so running the same command again replays the same sequence of hunts, each returned from the
-store (at no cost) or resumed where it stopped.
+Determinism and resume: the triage's own hunts are those a triage of this campaign started with
+the same seed (recorded with each hunt); each pass ignores them at first and adds them in the
+order it reaches them, so running the same command again replays the same sequence of hunts,
+each returned from the store (at no cost) or resumed where it stopped. Every other hunt, a
+user's hunt of one of the campaign's failures among them, is known from the start.
+
+Bugs are numbered as ``hunter runs`` and ``hunter show`` number them (:func:`known_bugs`),
+whatever order the triage reached their regions in.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from hunter.analysis.triage import (
     Bug,
@@ -67,6 +72,27 @@ def found_regions(hunts: Sequence[HuntRecord]) -> list[FoundRegion]:
 def known_bugs(store: Store) -> tuple[Bug, ...]:
     """Every bug the store knows of: the regions of all its hunts, merged where they coincide."""
     return merge_bugs(found_regions(store.hunts()))
+
+
+def _store_ids(bugs: Sequence[Bug], store_bugs: Sequence[Bug]) -> dict[str, str]:
+    """Each of the triage's bugs by the ID the store's numbering gives it: that of the store's
+    bug holding its first region.
+
+    The triage merges regions in the order it reaches them, the store in the order their hunts
+    were made; the two group regions alike and differ in order only when a hunt made after
+    the triage's own is known to it. Should the store group two of them into one bug (a hunt
+    the triage did not reach this time bridging them), the later keeps a number of its own,
+    past the store's."""
+    of_hunt = {f.hunt_id: bug.id for bug in store_bugs for f in bug.found}
+    out: dict[str, str] = {}
+    spare = len(store_bugs)
+    for bug in bugs:
+        wanted = of_hunt.get(bug.first.hunt_id)
+        if wanted is None or wanted in out.values():
+            spare += 1
+            wanted = f"B{spare}"
+        out[bug.id] = wanted
+    return out
 
 
 def _distance(a: Run, b: Run) -> float:
@@ -120,10 +146,9 @@ def triage(
             f"a budget of {min(budget, hunt_budget)} is below what one hunt needs"
             f" ({MIN_HUNT_BUDGET} simulations: its replays and a first batch)"
         )
-    failed_ids = {r.run_id for r in failed}
     hunts = store.hunts()
     # The triage's own hunts (this command's, or an identical earlier one's): replayed in order.
-    own = {h.hunt_id for h in hunts if h.run_id in failed_ids and h.seed == seed}
+    own = {h.hunt_id for h in hunts if h.settings.triage == campaign_id and h.seed == seed}
     outside = [h for h in hunts if h.hunt_id not in own]
     found = found_regions(outside)
     known_before = {b.id for b in merge_bugs(found)}
@@ -157,7 +182,10 @@ def triage(
             break
         origin = _next_origin(pending)
         outcome = run_hunt(
-            store, origin.run_id, HuntSettings(budget=per_hunt, seed=seed, workers=workers), sut=sut
+            store,
+            origin.run_id,
+            HuntSettings(budget=per_hunt, seed=seed, workers=workers, triage=campaign_id),
+            sut=sut,
         )
         if on_hunt is not None:
             on_hunt(outcome)
@@ -179,10 +207,15 @@ def triage(
         explained[origin.run_id] = Explained(
             origin.run_id, "unexplained", hunt_id=outcome.hunt_id, note=note
         )
-    bugs = merge_bugs(found)
+    ids = _store_ids(merge_bugs(found), known_bugs(store))
+    bugs = tuple(replace(b, id=ids[b.id]) for b in merge_bugs(found))
+    known_before = {ids[b] for b in known_before}
     for run in failed:
-        if run.run_id not in explained:
+        e = explained.get(run.run_id)
+        if e is None:
             explained[run.run_id] = Explained(run.run_id, "unexplained", note="not hunted")
+        elif e.bug_id is not None:
+            explained[run.run_id] = replace(e, bug_id=ids[e.bug_id])
     attributed: dict[str, list[Run]] = {}
     for run in failed:
         e = explained[run.run_id]
