@@ -550,9 +550,12 @@ def hunt_rows(store: Store) -> list[dict[str, Any]]:
     """Every stored hunt as a plain row (``hunter hunts --json``, :func:`hunter.frames.hunts`).
 
     ``verdict``, ``simulations``, ``errors``, ``stop_reason``, ``provisional`` and
-    ``regions`` (how many) are None for a hunt that has not finished.
+    ``regions`` (how many) are None for a hunt that has not finished; ``live`` says whether a
+    process is running it now (a ``running`` hunt that is not live was stopped and waits to be
+    resumed).
     """
     rows = []
+    live = store.live_hunts()
     for record in store.hunts():
         result = record.result
         rows.append(
@@ -570,6 +573,7 @@ def hunt_rows(store: Store) -> list[dict[str, Any]]:
                 "seed": record.seed,
                 "sut": record.setup.sut,
                 "created": record.created,
+                "live": record.hunt_id in live,
             }
         )
     return rows

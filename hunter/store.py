@@ -623,6 +623,18 @@ class Store:
             )
         self._leases[hunt_id] = _Lease(self.target, hunt_id, owner)
 
+    def live_hunts(self, *, stale_after: float = LEASE_STALE_SECONDS) -> set[str]:
+        """Hunts a live process holds the lease on now: a ``running`` hunt outside this set was
+        stopped (interrupted, killed, or ended by an error) and waits to be resumed."""
+        now = time.time()
+        try:
+            rows = self._db.execute("SELECT hunt_id, pid, host, heartbeat FROM hunt_leases")
+            return {
+                h for h, pid, host, beat in rows if now - beat < stale_after and _alive(pid, host)
+            }
+        except sqlite3.OperationalError:  # a read-only store opened before leases existed
+            return set()
+
     def release_hunt(self, hunt_id: str) -> None:
         """Give the lease on ``hunt_id`` back (when the hunt ends, however it ends)."""
         lease = self._leases.pop(hunt_id, None)

@@ -96,6 +96,18 @@ def test_hunts_lists_every_hunt(store, capsys) -> None:
     assert out.splitlines()[1].split()[:3] == ["h1", failed[0], "done"]
 
 
+def test_a_hunt_no_process_runs_is_listed_as_stopped(store, capsys, data_dir) -> None:
+    failed = json.loads(run_cli(capsys, "runs", "--failed", "--json", "--store", store)[1])
+    crash = f"{data_dir / 'planted_sut.py'}:crash"
+    args = ("hunt", failed[0]["run_id"], "--sut", crash, "--budget", "40", "--store", store)
+    assert run_cli(capsys, *args)[0] == 2  # every simulation of its first batch erred
+    (row,) = json.loads(run_cli(capsys, "hunts", "--json", "--store", store)[1])
+    assert row["status"] == "running" and row["live"] is False
+    out = run_cli(capsys, "hunts", "--store", store)[1]
+    assert out.splitlines()[1].split()[:3] == ["h1", failed[0]["run_id"], "stopped"]
+    assert "hunter hunt --resume h1" in out
+
+
 def test_run_stores_one_scenario_and_shows_it(tmp_path, capsys) -> None:
     store = str(tmp_path / "s")
     args = ["run", "--sut", "builtin:ceo", "--seed", "5", "--store", store]

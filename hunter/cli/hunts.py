@@ -35,6 +35,7 @@ def hunts(as_json: bool, store_dir: str) -> None:
     ):
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     colours = {"bug": "red", "fluke": "green", "inconclusive": "yellow"}
+    stopped_ids = [r["hunt_id"] for r in rows if r["status"] == "running" and not r["live"]]
     for row in rows:
         verdict = row["verdict"] or "-"
         stopped = row["stop_reason"] or "-"
@@ -43,10 +44,15 @@ def hunts(as_json: bool, store_dir: str) -> None:
         table.add_row(
             str(row["hunt_id"]),
             str(row["run_id"]),
-            str(row["status"]),
+            "stopped" if row["hunt_id"] in stopped_ids else str(row["status"]),
             Text(verdict, style=colours.get(verdict, "")),
             "-" if row["simulations"] is None else f"{row['simulations']}/{row['budget']}",
             "-" if row["regions"] is None else str(row["regions"]),
             stopped,
         )
     out.print(table)
+    if stopped_ids:
+        out.print(
+            f"stopped: no process runs {', '.join(stopped_ids)}; go on with"
+            f" hunter hunt --resume {stopped_ids[0]} (or the command that started it)"
+        )
