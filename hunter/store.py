@@ -671,7 +671,9 @@ class Store:
         supporting it, and its numbers join the pending one's
         (:meth:`ProposalRecord.merged_detail`: accepting then keeps every region's cut). A hunt
         that proposes again what it proposed before (resumed or continued) gets its earlier
-        proposal back, whatever became of it.
+        proposal back, whatever became of it; while that one is pending and no other region
+        supports it, it takes the hunt's new numbers (a resumed hunt's edge moves, and
+        accepting must write where it now lies).
         """
         key = ProposalRecord.refinement_key(kind, detail, map_path)
         with self.atomic():
@@ -682,6 +684,13 @@ class Store:
                 self._db.execute(
                     "UPDATE proposals SET detail = ? WHERE proposal_id = ?",
                     (json.dumps(merged), pid),
+                )
+            elif pid is not None:  # this region's own: renewed while only it stands behind it
+                self._db.execute(
+                    "UPDATE proposals SET detail = ? WHERE proposal_id = ? AND status = 'pending'"
+                    " AND NOT EXISTS (SELECT 1 FROM proposal_support s WHERE s.proposal_id = ?"
+                    " AND (s.hunt_id != ? OR s.region_id != ?))",
+                    (json.dumps(dict(detail)), pid, pid, hunt_id, region_id),
                 )
             if pid is None:
                 pid = self._next_id("proposals", "p")

@@ -179,6 +179,27 @@ def test_a_refinement_two_regions_propose_keeps_both_regions_numbers(
     assert list(dimension.bins or ()) == [0.0, 0.048, 0.782, 1.0]
 
 
+def test_a_resumed_hunts_proposal_takes_its_new_edge_while_only_it_supports_it(
+    tmp_path: Path, ceo_map: Path
+) -> None:
+    def strictness(cut: float) -> dict[str, Any]:
+        attribute = {"name": "regulator_strictness", "range": [0.0, 1.0], "bins": [0.0, cut, 1.0]}
+        return {"attribute": attribute, "constraint": {"max": cut}}
+
+    with Store(tmp_path / "s") as s:
+        p1 = s.add_proposal("h1", "R1", "add_dimension", strictness(0.059), str(ceo_map))
+        # resumed with more budget, the edge moves: accepting must write where it lies now
+        assert s.add_proposal("h1", "R1", "add_dimension", strictness(0.049), str(ceo_map)) == p1
+        assert s.proposal(p1).detail == strictness(0.049)
+        # once another region stands behind it, the proposal holds both regions' numbers
+        assert s.add_proposal("h2", "R1", "add_dimension", strictness(0.8), str(ceo_map)) == p1
+        assert s.add_proposal("h1", "R1", "add_dimension", strictness(0.05), str(ceo_map)) == p1
+        assert s.proposal(p1).detail["attribute"]["bins"] == [0.0, 0.049, 0.8, 1.0]
+        s.decide_proposal(p1, "rejected", who="me", reason="noise")
+        s.add_proposal("h2", "R1", "add_dimension", strictness(0.7), str(ceo_map))
+        assert s.proposal(p1).detail["attribute"]["bins"] == [0.0, 0.049, 0.8, 1.0]  # decided
+
+
 def test_old_store_is_migrated_and_keeps_its_proposals(tmp_path: Path) -> None:
     folder = tmp_path / "old"
     folder.mkdir()
