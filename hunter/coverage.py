@@ -161,6 +161,34 @@ class CoverageMap:
                 raise InvalidConfig(f"cross {list(cross)} repeats a dimension")
         if self.goal < 1:
             raise InvalidConfig(f"goal must be a positive integer, got {self.goal!r}")
+        if self.weights:
+            object.__setattr__(self, "weights", self._weights_in_cross_order())
+
+    def _weights_in_cross_order(self) -> tuple[Weight, ...]:
+        """The weights with each bucket written as the map's buckets are (cross order), so a
+        weight given in another order still applies.
+
+        Raises:
+            InvalidConfig: a weight names no bucket of the map, or every bucket weighs 0.
+        """
+        buckets = {frozenset(b): b for b in self.buckets()}
+        out = []
+        for w in self.weights:
+            bucket = buckets.get(frozenset(w.bucket))
+            if bucket is None:
+                cells = ", ".join(f"{d}={c}" for d, c in w.bucket)
+                raise InvalidConfig(
+                    f"weight {w.weight:g} is for bucket {cells}, which is no bucket of the map"
+                    " (a cross's dimensions, each with one of its values or bins as"
+                    " `hunter campaign` lists them)"
+                )
+            out.append(Weight(bucket, w.weight))
+        weights = {w.bucket: w.weight for w in out}
+        if all(weights.get(b, 1.0) == 0 for b in buckets.values()):
+            raise InvalidConfig(
+                "every bucket has weight 0: a campaign would have nothing to aim at"
+            )
+        return tuple(out)
 
     @property
     def space(self) -> Space:

@@ -183,6 +183,11 @@ class AttributeSpec:
                 ):
                     raise InvalidConfig(f"{where}: field 'bins' must be increasing numbers")
                 spec_bins = tuple(float(b) for b in bins)
+                if (spec_bins[0], spec_bins[-1]) != spec_range:
+                    raise InvalidConfig(
+                        f"{where}: field 'bins' must start at the range's low"
+                        f" ({spec_range[0]:g}) and end at its high ({spec_range[1]:g})"
+                    )
         when_raw = raw.get("when") or {}
         if not isinstance(when_raw, Mapping):
             raise InvalidConfig(f"{where}: field 'when' must be a mapping of attribute to value")

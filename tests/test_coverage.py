@@ -54,6 +54,18 @@ BAD_MAPS = {
         "dimensions:\n  - {name: a, values: [x]}\n  - {name: b, values: [y], when: {c: x}}\n",
         "unknown attribute 'c'",
     ),
+    "bins short of the range": (
+        "dimensions:\n  - {name: a, range: [0, 1], bins: [0.2, 0.5]}\n",
+        "'bins' must start at the range's low (0) and end at its high (1)",
+    ),
+    "weight of no bucket": (
+        "dimensions:\n  - {name: a, values: [x, y]}\nweights:\n  - {bucket: {a: z}, weight: 3}\n",
+        "weight 3 is for bucket a=z, which is no bucket of the map",
+    ),
+    "every weight 0": (
+        "dimensions:\n  - {name: a, values: [x]}\nweights:\n  - {bucket: {a: x}, weight: 0}\n",
+        "every bucket has weight 0",
+    ),
 }
 
 
@@ -100,3 +112,14 @@ def test_map_round_trips_through_dict(data_dir):
     again = CoverageMap.from_dict(cmap.to_dict())
     assert again.buckets() == cmap.buckets()
     assert load_space(data_dir / "planted_space.yaml").names[-1] == "noise"
+
+
+def test_a_weight_applies_whatever_order_its_bucket_is_written_in():
+    raw = {
+        "dimensions": [{"name": "t", "values": ["p", "q"]}, {"name": "r", "values": ["c", "d"]}],
+        "crosses": [["t", "r"]],
+        "weights": [{"bucket": {"r": "d", "t": "q"}, "weight": 4}],
+    }
+    cmap = CoverageMap.from_dict(raw)
+    assert cmap.weight_of((("t", "q"), ("r", "d"))) == 4.0
+    assert CoverageMap.from_dict(cmap.to_dict()).weights == cmap.weights
