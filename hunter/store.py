@@ -308,7 +308,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise UnknownId(f"unknown campaign ID {campaign_id!r}")
-        return CampaignRecord.from_stored(row[0], row[1], json.loads(row[2]), row[3])
+        return CampaignRecord.from_stored(row[0], row[1], _stored_json(row[2]), row[3])
 
     # -- runs -----------------------------------------------------------------------------------
 
@@ -522,10 +522,10 @@ class Store:
         ).fetchone()
         if row is None:
             raise UnknownId(f"unknown hunt ID {hunt_id!r} in this store")
-        config = json.loads(row[4])
+        config = _stored_json(row[4])
         result = None
         if row[6]:
-            result = HuntResult.from_json(json.loads(row[6]), self._attributes(row[1]))
+            result = HuntResult.from_json(_stored_json(row[6]), self._attributes(row[1]))
         return HuntRecord(
             hunt_id=row[0],
             run_id=row[1],
@@ -538,7 +538,7 @@ class Store:
 
     def _attributes(self, run_id: str) -> dict[str, Any] | None:
         row = self._db.execute("SELECT attributes FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _stored_json(row[0]) if row else None
 
     def hunts(self) -> list[HuntRecord]:
         ids = [r[0] for r in self._db.execute("SELECT hunt_id FROM hunts ORDER BY seq")]
@@ -589,7 +589,8 @@ class Store:
         except sqlite3.OperationalError:  # a read-only store from before the cache
             return {}
         return {
-            int(b): (int(n), str(bg), None if a is None else json.loads(a)) for b, n, bg, a in rows
+            int(b): (int(n), str(bg), None if a is None else _stored_json(a))
+            for b, n, bg, a in rows
         }
 
     # -- one live process per hunt --------------------------------------------------------------
@@ -720,7 +721,7 @@ class Store:
         ).fetchall()
         same = []
         for pid, text, map_path, status, own in rows:
-            stored = json.loads(text)
+            stored = _stored_json(text)
             if ProposalRecord.refinement_key(kind, stored, map_path) == key:
                 same.append((pid, stored, status, own))
         for pid, _, _, own in same:
@@ -752,7 +753,7 @@ class Store:
             hunt_id=row[1],
             region_id=row[2],
             kind=row[3],
-            detail=json.loads(row[4]),
+            detail=_stored_json(row[4]),
             map_path=row[5],
             status=row[6],
             decided_by=row[7],
@@ -833,7 +834,7 @@ class Store:
             args = (hunt_id,)
         return [
             {
-                **json.loads(result),
+                **_stored_json(result),
                 "recheck_id": vid,
                 "hunt_id": hid,
                 "campaign_id": cid,
@@ -908,16 +909,31 @@ def _replace_id(run: Run, run_id: str) -> Run:
 def _run_from_row(row: Sequence[Any], *, events: bool) -> Run:
     return Run(
         run_id=row[0],
-        scenario=Scenario.of(json.loads(row[1]), row[2]),
+        scenario=Scenario.of(_stored_json(row[1]), row[2]),
         sut=row[3],
         failed=bool(row[4]),
         error=row[5],
-        verdicts=tuple(Verdict.from_dict(v) for v in json.loads(row[6])),
-        events=tuple(json.loads(row[7])) if events else (),
-        extra=json.loads(row[8]),
+        verdicts=tuple(Verdict.from_dict(v) for v in _stored_json(row[6])),
+        events=tuple(_stored_json(row[7])) if events else (),
+        extra=_stored_json(row[8]),
         campaign_id=row[9],
         hunt_id=row[10],
         parent_run_id=row[11],
         strategy=row[12],
         created=row[13],
     )
+
+
+def _stored_json(text: str | bytes) -> Any:
+    """A JSON column of the store, read back.
+
+    Raises:
+        StoreError: the column is not JSON: the store was changed outside hunter.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"a row of the run store is not valid JSON ({exc}); it is damaged or was changed"
+            " outside hunter: restore it from a copy, or give another --store"
+        ) from None

@@ -63,6 +63,24 @@ def test_file_store_is_wal_and_persists(tmp_path):
         assert store.add_run(_outcome(False, 2), sut="x").run_id == "r2"
 
 
+def test_a_store_damaged_outside_hunter_is_one_line_and_exit_2(tmp_path, capsys):
+    from fixtures.cli import run_cli
+
+    with Store(tmp_path / "s") as store:
+        store.add_run(_outcome(False), sut="x")
+        store.add_run(_outcome(True, 2), sut="x")
+    db = sqlite3.connect(tmp_path / "s" / "hunter.db")
+    db.execute("UPDATE runs SET attributes = '{not json' WHERE run_id = 'r2'")
+    db.commit()
+    code, _, err = run_cli(capsys, "runs", "--store", str(tmp_path / "s"))
+    assert code == 2 and "not valid JSON" in err and len(err.splitlines()) == 1
+    db.execute("DROP TABLE runs")
+    db.commit()
+    db.close()
+    code, _, err = run_cli(capsys, "runs", "--store", str(tmp_path / "s"))
+    assert code == 2 and "cannot be read" in err and len(err.splitlines()) == 1
+
+
 def test_hunt_and_proposal_lifecycle():
     store = Store(":memory:")
     hid = store.add_hunt("r1", SETUP, HuntSettings(budget=100, early_stop=False), "fp").hunt_id

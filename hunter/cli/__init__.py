@@ -9,6 +9,7 @@ shows the traceback).
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import traceback
 
@@ -59,6 +60,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _one_line("hunter: interrupted; everything simulated so far is stored")
         return 130
+    except sqlite3.DatabaseError as exc:
+        # Damage the store's open-time check could not see (a corrupt page, a dropped table)
+        # surfaces at the first query that reads it: the store is the bad input, not hunter.
+        if debug:
+            traceback.print_exc()
+        if "locked" in str(exc):  # busy, not damaged: another process holds a long write
+            _one_line(f"hunter: error: the run store is busy ({exc}); try again in a moment")
+        else:
+            _one_line(
+                f"hunter: error: the run store cannot be read ({exc}); it is damaged or was"
+                " changed outside hunter: restore it from a copy, or give another --store"
+            )
+        return 2
     except BrokenPipeError:
         # The reader closed the pipe (`hunter runs | head`): the output was cut short on
         # purpose. Point stdout at /dev/null so the interpreter's last flush stays quiet too.
