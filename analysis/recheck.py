@@ -12,10 +12,12 @@ edge, or one value a categorical side excludes), and this module judges the coun
   fix moved the failure next door), a cell of the inside (one value of an attribute the box does
   not name, or one bin of a numeric one: the fix covered the training sample, not the region),
   or, when no cell stands out, the whole box at a lower rate (the misbehaviour was weakened).
-* ``still failing``: the inside does not fail significantly less than the hunt measured.
+* ``still failing``: the inside does not fail significantly less than the hunt measured, and
+  still fails above the background.
 * ``inconclusive``: no valid run; or the inside now looks clean but the hunt's own evidence was
-  too thin for the drop to be significant; or the drop is significant, nothing still fails,
-  but too few runs were drawn to bound the inside below ``ceiling``.
+  too thin for the drop to be significant; or too few runs were drawn to show either a drop or
+  a rate above the background; or the drop is significant, nothing still fails, but too few
+  runs were drawn to bound the inside below ``ceiling``.
 
 A side or a cell *still fails* when it fails more often than the background (the region's own
 rate outside its box in the hunt; the hunt's background when that is unknown) and above
@@ -340,9 +342,16 @@ def judge_region(
             f"fails at most {upper:.0%} inside (95%), but the hunt's {before.failures}/"
             f"{before.runs} are too few to show a significant drop (p = {p_drop:.2g})"
         )
-    elif not dropped:
+    elif not dropped and inside_fails:
         verdict = "still failing"
         reason = f"not significantly lower than the hunt's rate (p = {p_drop:.2g})"
+    elif not dropped:  # too few runs to tell either way (a tiny budget, most of them errors)
+        verdict = "inconclusive"
+        reason = (
+            f"{failures} of {runs} runs inside fail: neither significantly lower than the"
+            f" hunt's rate (p = {p_drop:.2g}) nor above the background: recheck with a larger"
+            " budget"
+        )
     elif flagged or inside_fails:
         verdict = "partly fixed"
         parts = "; ".join(f"{_WHERE[j.piece.kind]} {j.piece.label}" for j in remaining[:3])

@@ -136,6 +136,7 @@ def test_a_weakened_region_still_fails_as_a_whole_when_no_cell_stands_out():
         ((1, 10), (0, 40), "too few"),  # p = 10/50 = 0.2: the hunt saw too little
         ((10, 10), (0, 10), "larger budget"),  # p = 5.4e-6, but 0/10 bounds only below 26%
         ((10, 10), (0, 0), "no valid run"),
+        ((8, 10), (0, 1), "nor above the background"),  # a tiny budget shows neither
     ],
 )
 def test_inconclusive(before, now, why):
