@@ -310,6 +310,15 @@ class Store:
             raise UnknownId(f"unknown campaign ID {campaign_id!r}")
         return CampaignRecord.from_stored(row[0], row[1], _stored_json(row[2]), row[3])
 
+    def campaigns(self, kind: str | None = None) -> list[CampaignRecord]:
+        """Every campaign (of ``kind``), in the order they were made."""
+        sql = "SELECT campaign_id, kind, config, created FROM campaigns"
+        rows = self._db.execute(
+            sql + (" WHERE kind = ? ORDER BY seq" if kind else " ORDER BY seq"),
+            (kind,) if kind else (),
+        ).fetchall()
+        return [CampaignRecord.from_stored(r[0], r[1], _stored_json(r[2]), r[3]) for r in rows]
+
     # -- runs -----------------------------------------------------------------------------------
 
     _RUN_COLUMNS = (

@@ -134,18 +134,39 @@ class CampaignResult:
         }
 
 
-def prior_campaign_runs(store: Store, coverage_map: CoverageMap, sut: str) -> list[Run]:
-    """Runs of earlier campaigns on the same map and SUT: their hits count toward coverage."""
+def prior_campaign_runs(
+    store: Store, coverage_map: CoverageMap, sut: str, before: str | None = None
+) -> list[Run]:
+    """Runs of earlier campaigns on the same map and SUT (made before campaign ``before``, if
+    given): their hits count toward coverage."""
     out = []
     ids = {}
+    made = [c.campaign_id for c in store.campaigns()]
+    last = made.index(before) if before in made else len(made)
     for run in store.runs(campaigns_only=True, sut=sut):
         cid = run.campaign_id or ""
         if cid not in ids:
             recorded = store.campaign(cid).setup.coverage_map
-            ids[cid] = recorded is not None and recorded.name == coverage_map.name
+            earlier = cid in made and made.index(cid) < last
+            ids[cid] = earlier and recorded is not None and recorded.name == coverage_map.name
         if ids[cid]:
             out.append(run)
     return out
+
+
+def unfinished_campaign(store: Store, setup: HuntSetup, seed: int, n: int) -> str | None:
+    """The campaign the same command made last, if it stopped short of its ``n`` runs
+    (interrupted): running the command again finishes it rather than starting another. A
+    finished one is left alone: the same command again is a new campaign, aimed at the buckets
+    the earlier ones left under-covered."""
+    same = [
+        c
+        for c in store.campaigns(kind="campaign")
+        if (c.seed, c.n) == (seed, n) and c.setup.to_json() == setup.to_json()
+    ]
+    if same and len(store.runs(campaign_id=same[-1].campaign_id)) < n:
+        return same[-1].campaign_id
+    return None
 
 
 def run_campaign(
@@ -161,19 +182,39 @@ def run_campaign(
     map_path: str | None = None,
     on_run: Callable[[Run], None] | None = None,
 ) -> CampaignResult:
-    """Sample ``n`` scenarios from the map, simulate them and store each as it returns."""
-    prior = prior_campaign_runs(store, coverage_map, sut.spec)
+    """Sample ``n`` scenarios from the map, simulate them and store each as it returns.
+
+    An interrupted campaign is finished by the same command (:func:`unfinished_campaign`): the
+    plan is drawn again as it was (from the campaigns made before it) and only the scenarios
+    it has not stored yet are simulated."""
+    setup = HuntSetup(sut.spec, sut.options, coverage_map, map_path, space)
+    resumed = unfinished_campaign(store, setup, seed, n)
+    prior = prior_campaign_runs(store, coverage_map, sut.spec, before=resumed)
     prior_hits: Counter[Bucket] = Counter()
     for run in prior:
         prior_hits.update(coverage_map.buckets_of(run.attributes()))
     rng = np.random.default_rng(seed)
     plan = plan_campaign(coverage_map, space, n, rng, prior_hits)
     scenarios = [Scenario.of(a, int(rng.integers(0, 2**31 - 1))) for a in plan]
-    setup = HuntSetup(sut.spec, sut.options, coverage_map, map_path, space)
-    campaign_id = store.add_campaign(setup, seed=seed, n=n).campaign_id
+    runs: list[Run] = []
+    if resumed is None:
+        campaign_id = store.add_campaign(setup, seed=seed, n=n).campaign_id
+    else:
+        campaign_id = resumed
+        runs = store.runs(campaign_id=campaign_id)
+        stored = Counter(run.scenario.key() for run in runs)
+        todo = []
+        for scenario in scenarios:
+            if stored[scenario.key()] > 0:
+                stored[scenario.key()] -= 1
+            else:
+                todo.append(scenario)
+        scenarios = todo
+        if on_run is not None:
+            for run in runs:
+                on_run(run)
     sut.bind_campaign(campaign_id, store.folder)
     executor = Executor(sut, workers=workers, cluster=cluster)
-    runs: list[Run] = []
     try:
         for outcome in executor.map(scenarios):
             run = store.add_run(outcome, sut=sut.spec, campaign_id=campaign_id)
