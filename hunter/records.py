@@ -352,11 +352,7 @@ class HuntResult:
                 if self.dimension_suggestions
                 else {}
             ),
-            **(
-                {"minimal_scenarios": [m.to_json() for m in self.minimal_scenarios]}
-                if self.minimal_scenarios
-                else {}
-            ),
+            "minimal_scenarios": [m.to_json() for m in self.minimal_scenarios],
         }
 
     @classmethod

@@ -215,7 +215,7 @@ class HuntAnalysis:
             "verdict": self.verdict,
             "fluke_upper_bound": self.fluke_upper_bound,
             "regions": [r.to_json() for r in self.regions],
-            **({"notes": list(self.notes)} if self.notes else {}),
+            "notes": list(self.notes),
         }
 
     @classmethod

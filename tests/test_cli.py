@@ -156,6 +156,9 @@ def test_no_early_stop_spends_the_whole_budget(campaign, capsys):
     assert code == 0, err
     full = json.loads(out)
     assert full["simulations"] == 60 and full["stop_reason"] != "settled"
+    # the fields the contract says this hunter always writes, empty or not
+    always = {"stop_reason", "provisional", "early_stop", "budget", "background", "notes"}
+    assert always | {"fluke_upper_bound", "minimal_scenarios"} <= set(full)
     with Store(store) as s:
         assert s.hunt(full["hunt_id"]).settings.early_stop is False
 
