@@ -110,6 +110,7 @@ def campaign(
     judge: str | None = None,
     timeout: float | None = None,
     options: SutOptions | None = None,
+    limits: Mapping[str, Any] | None = None,
     on_run: Callable[[Run], None] | None = None,
 ) -> CampaignResult:
     """Simulate ``n`` scenarios sampled from the coverage map, under-covered buckets first.
@@ -133,6 +134,8 @@ def campaign(
         options: every recorded SUT option at once (retries, memory and trajectory limits,
             isolation; the CLI's ``--retries`` ...); ``agent``, ``judge`` and ``timeout``
             override its fields when given.
+        limits: SUT limits over ``options``, named as :func:`hunt` takes them
+            (:data:`LIMITS`: ``timeout``, ``retries``, ``memory_mb``...).
         on_run: called with each run as it is stored (a progress bar).
 
     Returns:
@@ -147,9 +150,10 @@ def campaign(
 
     if n < 1:
         raise InvalidConfig(f"n must be at least 1, got {n}")
-    adapter = sut_adapter(
-        sut, _options(options, agent, judge, timeout), workers=workers, cluster=cluster
-    )
+    chosen = _options(options, agent, judge, timeout)
+    if limits:
+        chosen = _with_limits(chosen, limits)
+    adapter = sut_adapter(sut, chosen, workers=workers, cluster=cluster)
     map_path: str | None = None
     if map is None:
         if adapter.spec not in DEFAULT_MAPS:

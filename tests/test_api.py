@@ -263,3 +263,8 @@ def test_the_command_line_hunt_is_the_api_hunt(tmp_path, capsys) -> None:
             hunter.hunt(store, origin, budget=48, task_args={"n": 3})
         with pytest.raises(InvalidConfig, match="rewrite_model 'gpt' must be 'anthropic:MODEL'"):
             hunter.hunt(store, origin, budget=48, rewrite_model="gpt")
+        # a campaign takes the same limits
+        limited = hunter.campaign(store, sut, map=MAP, space=SPACE, n=4, limits={"retries": 2})
+        assert store.campaign(limited.campaign_id).setup.options.retries == 2
+        with pytest.raises(InvalidConfig, match="unknown SUT limit 'timout'"):
+            hunter.campaign(store, sut, map=MAP, space=SPACE, n=4, limits={"timout": 9})
