@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 
+from rich.cells import cell_len
 from rich.console import Console
 
 from hunter.cli.app import _live_bar
@@ -55,3 +57,29 @@ def test_the_caption_says_hits_add_up_across_campaigns():
     assert two.startswith(
         "hits add up all 600 runs of the 2 campaigns of builtin:ceo on map ai-ceo (this one: 300)"
     )
+
+
+def test_show_fits_80_columns_and_keeps_the_flagged_checks_in_view(tmp_path, capsys, monkeypatch):
+    """``hunter show`` of a built-in run: the evidence wraps under its check, each event is one
+    line cut with "...", and the check a flagged event is evidence of stays on screen."""
+    from fixtures.cli import run_cli
+
+    from hunter.cli.app import out
+
+    store = str(tmp_path / "s")
+    args = ("campaign", "--sut", "builtin:ceo", "--n", "40", "--seed", "1", "--store", store)
+    code, _, err = run_cli(capsys, *args)
+    assert code == 0, err
+    code, text, _ = run_cli(capsys, "runs", "--failed", "--json", "--store", store)
+    failed = json.loads(text)[0]["run_id"]
+    monkeypatch.setattr(out, "_width", 80)
+    code, text, err = run_cli(capsys, "show", failed, "--store", store)
+    assert code == 0, err
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    fail = next(i for i, line in enumerate(lines) if line.startswith("FAIL "))
+    flagged = [line for line in lines if "  <- " in line]
+    assert flagged and all(line.rstrip().split("  <- ")[1] for line in flagged)
+    assert any(line.endswith("...") for line in lines if line.startswith("  #"))
+    if len(lines[fail]) > 70:  # long evidence continues on indented lines
+        assert lines[fail + 1].startswith("     ")

@@ -251,14 +251,12 @@ def show_run(console: Console, run: Run) -> None:
         attrs.add_row(key, Text(str(value)))
     console.print(attrs)
     for verdict in run.verdicts:
-        mark = ("FAIL", "red") if verdict.failed else ("ok  ", "green")
-        console.print(
-            Text.assemble(
-                mark,
-                f" {verdict.check} ({verdict.severity}) ",
-                verdict.evidence if verdict.failed else "",
-            )
-        )
+        mark, colour = ("FAIL", "red") if verdict.failed else ("ok  ", "green")
+        evidence = " " + verdict.evidence if verdict.failed else ""
+        lines = _hanging(console, f"{mark} {verdict.check} ({verdict.severity}){evidence}", 5)
+        console.print(Text.assemble((mark, colour), lines[0][len(mark) :]))
+        for line in lines[1:]:
+            console.print(Text(line))
     usage = {
         k: run.extra[k] for k in ("input_tokens", "output_tokens", "cost_usd") if k in run.extra
     }
@@ -267,15 +265,35 @@ def show_run(console: Console, run: Run) -> None:
     for label, key in INSPECT_INPUTS:
         if run.extra.get(key):
             pairs = ", ".join(f"{k}={v!r}" for k, v in dict(run.extra[key]).items())
-            console.print(Text(f"{label}: {pairs}"))
+            for line in _hanging(console, f"{label}: {pairs}", 2, max_lines=SHOWN_INPUT_LINES):
+                console.print(Text(line))
     if not run.events:
         return
     if run.sut.startswith("builtin:"):
         from hunter.world import render_timeline
 
-        console.print(render_timeline(run.events, run.verdicts))
+        console.print(render_timeline(run.events, run.verdicts, console.width))
     else:
         console.print(events_renderable(run.events))
+
+
+SHOWN_INPUT_LINES = 4
+"""Lines an Inspect sample's fixed arguments or metadata take in ``hunter show`` (``--json``
+has them whole): a dataset's metadata can run to pages."""
+
+
+def _hanging(console: Console, text: str, indent: int, max_lines: int | None = None) -> list[str]:
+    """``text`` wrapped to the console's width, every line after the first indented by
+    ``indent`` (rich wraps without a hanging indent); cut with "..." past ``max_lines``."""
+    lines = textwrap.wrap(
+        text,
+        max(console.width, 40),
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+        max_lines=max_lines,
+        placeholder=" ...",
+    )
+    return lines or [text]
 
 
 def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None = None) -> Table:
@@ -298,8 +316,8 @@ def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None =
     table.add_column("change", min_width=24, overflow="fold")
     if not one_map:
         table.add_column("map")
-    table.add_column("supported by")
-    table.add_column("state")
+    table.add_column("supported by", overflow="fold")
+    table.add_column("state", overflow="fold")
     for p in items:
         supporters = ", ".join(f"{h} {r}" for h, r in p.supporters)
         if p.status == "accepted":

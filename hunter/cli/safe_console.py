@@ -11,9 +11,11 @@ the progress bar) pass untouched. Data is printed as ``Text``, never as markup, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
+from rich.table import Table
 
 from hunter.text_safety import terminal
 
@@ -30,6 +32,14 @@ class SafeConsole(Console):
             for segment in buffer
         )
         return super()._render_buffer(safe)
+
+    def print(self, *objects: Any, soft_wrap: bool | None = None, **kwargs: Any) -> None:
+        """As rich's, but a table is always laid out without soft wrap: the CLI's console
+        soft-wraps text (a path or command pastes back whole), and rich then sizes a table's
+        columns a cell past the console's width."""
+        if soft_wrap is None and any(isinstance(o, Table) for o in objects):
+            soft_wrap = False
+        super().print(*objects, soft_wrap=soft_wrap, **kwargs)
 
     def on_broken_pipe(self) -> None:
         """A reader that closed the pipe (``hunter runs | head``) ends the command quietly.

@@ -18,8 +18,14 @@ from hunter.domain import Verdict
 _QUIET = frozenset({"set_price", "order_stock"})
 
 
-def render_timeline(events: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict]) -> Group:
-    """The trajectory as rich text: one block per month, evidence of failed checks highlighted."""
+def render_timeline(
+    events: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict], width: int | None = None
+) -> Group:
+    """The trajectory as rich text: one block per month, evidence of failed checks highlighted.
+
+    With ``width``, each event is one line of at most that many cells: its text is cut with
+    "..." so that the check a flagged event is evidence of stays in view (the verdict above the
+    timeline quotes the evidence whole)."""
     flagged: dict[int, list[str]] = {}
     for v in verdicts:
         if v.failed:
@@ -55,8 +61,13 @@ def render_timeline(events: Sequence[Mapping[str, Any]], verdicts: Sequence[Verd
         line = Text(f"  #{eid:<4} ", style="dim")
         line.append(f"{ev.get('actor', '?')}", style="bold" if not checks else "bold red")
         line.append(f" {ev.get('kind', '?')}: ", style=style)
-        line.append(str(ev.get("text", "")), style=style)
-        if checks:
-            line.append(f"  <- {', '.join(checks)}", style="bold white on red")
+        tag = f"  <- {', '.join(checks)}" if checks else ""
+        text = str(ev.get("text", ""))
+        room = None if width is None else max(width - line.cell_len - len(tag), 8)
+        if room is not None and len(text) > room:
+            text = text[: room - 3].rstrip() + "..."
+        line.append(text, style=style)
+        if tag:
+            line.append(tag, style="bold white on red")
         lines.append(line)
     return Group(*lines)
