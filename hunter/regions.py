@@ -37,7 +37,15 @@ class Rate:
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Rate:
         low, high = raw["ci95"]
-        return cls(int(raw["runs"]), int(raw["failures"]), float(raw["failure_rate"]), (low, high))
+        return cls.of(int(raw["runs"]), int(raw["failures"]), raw["failure_rate"], (low, high))
+
+    @classmethod
+    def of(cls, runs: int, failures: int, stored: float, ci95: Sequence[float]) -> Rate:
+        """A stored rate, read back from its counts when it has any: the stored figure is
+        rounded, and a result shown from the store must print as it did live (3.85% is 3.8%
+        or 3.9% depending on which digits were kept)."""
+        exact = failures / runs if runs else float(stored)
+        return cls(runs, failures, exact, (float(ci95[0]), float(ci95[1])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +185,8 @@ class Region:
         return cls(
             id=raw["id"],
             constraints=constraints,
-            inside=Rate(support, int(inside_failures), raw["failure_rate"], tuple(raw["ci95"])),
-            outside=Rate(
-                out_runs, int(out_failures), raw["outside_failure_rate"], tuple(outside_ci)
-            ),
+            inside=Rate.of(support, int(inside_failures), raw["failure_rate"], raw["ci95"]),
+            outside=Rate.of(out_runs, int(out_failures), raw["outside_failure_rate"], outside_ci),
             label=raw["label"],
             bucket=raw.get("bucket"),
             proposal=MapProposal.from_json(proposal) if proposal else None,

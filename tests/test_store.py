@@ -98,3 +98,12 @@ def test_hunt_and_proposal_lifecycle():
     assert [p.proposal_id for p in store.proposals("pending")] == [pid]
     store.decide_proposal(pid, "rejected", who="me", reason="no")
     assert store.proposal(pid).status == "rejected" and store.proposal(pid).reason == "no"
+
+
+def test_a_stored_rate_reads_back_from_its_counts():
+    from hunter.analysis.stats import rate
+
+    live = rate(1, 26)  # 3.846%: printed 3.8% live, and 3.9% from the rounded 0.0385
+    back = Rate.from_json(live.to_json())
+    assert back.rate == live.rate and f"{back.rate:.1%}" == "3.8%"
+    assert Rate.from_json({"runs": 0, "failures": 0, "failure_rate": 0.0, "ci95": [0, 1]}).rate == 0
