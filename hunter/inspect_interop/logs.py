@@ -41,7 +41,8 @@ class ImportedSample:
         verdicts: one per scorer; empty when the sample errored.
         error: why the sample is a SUT error (errored or invalidated), else None.
         events: the conversation, one ``{"id", "actor", "kind", "text"}`` per message, trimmed.
-        extra: where the run came from: log path, sample id and uuid, epoch, task, model, rule.
+        extra: where the run came from: log path, sample id and uuid, epoch, the size of the
+            eval's dataset, task, model, rule.
         sut: the ``inspect:`` SUT string that re-runs the sample's task.
         task_args: every argument of the eval, defaults included (the seed left out).
         passed_args: the arguments the eval was explicitly given (the seed left out).
@@ -175,6 +176,7 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
                     "inspect_sample_id": sample.id,
                     "inspect_sample_uuid": sample.uuid,
                     "inspect_epoch": sample.epoch,
+                    "inspect_dataset_samples": log.eval.dataset.samples,
                     "inspect_task": log.eval.task,
                     "inspect_task_file": log.eval.task_file,
                     "inspect_task_registry_name": log.eval.task_registry_name,

@@ -161,3 +161,19 @@ def unguarded():  # type: ignore[no-untyped-def]
         return Score(value=INCORRECT if bad else CORRECT)
 
     return score
+
+
+SUITE = {"a": "easy", "b": "easy", "c": "hard", "d": "hard"}
+"""The samples of :func:`suite` and their difficulty."""
+
+
+@task
+def suite(difficulty: str | None = None, tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """A dataset of several samples, as inspect_evals' benchmarks have: ``difficulty`` keeps
+    the samples of one level (all of them when None); sample ``b`` fails when urgent."""
+    samples = [
+        Sample(id=name, input="hello", metadata={"fail": name == "b" and tone == "urgent"})
+        for name, level in SUITE.items()
+        if difficulty in (None, level)
+    ]
+    return Task(dataset=samples, solver=scripted_answer(), scorer=flagged())
