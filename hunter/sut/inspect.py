@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Outcome, Run, Scenario, Trajectory
-from hunter.errors import HunterError, InvalidConfig, SutError
+from hunter.errors import HunterError, InvalidConfig, SutError, SutTimeout
 from hunter.inspect_interop.fail_rule import parse_fail_rule
 from hunter.inspect_interop.logs import check_rule_matches, samples_of_log
 from hunter.inspect_interop.space import (
@@ -63,12 +64,14 @@ class InspectSut(Sut):
     must give exactly one sample: with ``sample_id`` (the origin's, when its dataset had
     several) a dataset of several keeps that one sample, and one that lacks it is the SUT error
     that says so; without it, more than one sample means an argument shapes the dataset, and
-    the SUT error says which one to pin with ``-T``.
+    the SUT error says which one to pin with ``-T``. ``--timeout`` is each sample's time limit
+    (Inspect's ``time_limit``, whole seconds); a sample that reaches it is a SUT error.
 
     Attributes:
         log_dir: absolute folder of the logs (the store's ``inspect-logs`` during a hunt).
         fixed: the fixed task arguments passed to every scenario.
         sample_id: the id of the sample every scenario keeps of a dataset of several, or None.
+        time_limit: ``--timeout`` in whole seconds (rounded up), each sample's time limit.
     """
 
     io_bound = False
@@ -83,6 +86,7 @@ class InspectSut(Sut):
         self.log_dir = str(Path(str(options.extra.get("log_dir") or LOG_FOLDER)).resolve())
         self.fixed: dict[str, Any] = dict(options.extra.get("task_args") or {})
         self.sample_id: Any = options.extra.get("sample_id")
+        self.time_limit = max(1, math.ceil(options.timeout))
         self.func = self._task_function()
         self.params: frozenset[str] = frozenset()
         self.optional: frozenset[str] = frozenset()
@@ -237,9 +241,11 @@ class InspectSut(Sut):
         from inspect_ai.model import GenerateConfig
 
         task = self.func(**self.task_args(attributes, seed))
+        own = task.time_limit  # a task's own shorter limit is its business: kept, and scored
         return task_with(
             task,
             dataset=self._origin_sample(task.dataset),
+            time_limit=self.time_limit if own is None else min(own, self.time_limit),
             metadata={**(task.metadata or {}), "hunter_index": index},
             config=task.config.merge(GenerateConfig(seed=seed)),
         )
@@ -299,7 +305,13 @@ class InspectSut(Sut):
     ) -> tuple[Trajectory, float | None] | Exception:
         """``FILE.py`` without a task name: Inspect loads it, one eval per scenario."""
         try:
-            logs = self._eval(self.task, 1, task_args=self.task_args(attributes, seed), seed=seed)
+            logs = self._eval(
+                self.task,
+                1,
+                task_args=self.task_args(attributes, seed),
+                seed=seed,
+                time_limit=self.time_limit,
+            )
         except Exception as exc:
             return SutError(f"Inspect eval failed: {type(exc).__name__}: {exc}")
         if not logs:
@@ -322,6 +334,8 @@ class InspectSut(Sut):
         sample = samples[0]
         if sample.error:
             return SutError(sample.error)
+        if self._timed_out(log):
+            return SutTimeout(f"Inspect sample timed out after {self.time_limit} s (--timeout)")
         try:
             check_rule_matches(self.rule, {v.check for v in sample.verdicts})
         except HunterError as exc:
@@ -334,6 +348,12 @@ class InspectSut(Sut):
             extra["inspect_task_args"] = dict(self.fixed)
         seconds = _sample_seconds(log)
         return Trajectory(sample.verdicts, sample.events, extra), seconds
+
+    def _timed_out(self, log: EvalLog) -> bool:
+        """Whether the log's sample reached hunter's time limit. Inspect ends such a sample
+        and scores what it had done, so its scores judge an unfinished run: never a verdict."""
+        limit = getattr(log.samples[0], "limit", None) if log.samples else None
+        return limit is not None and limit.type == "time" and limit.limit >= self.time_limit
 
     def _many_samples(self, samples: Sequence[Any], attributes: Mapping[str, Any]) -> str:
         """Why a scenario that gave several samples cannot be a run, and which ``-T`` helps:

@@ -7,6 +7,7 @@ agentic-misalignment eval.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import zlib
 from typing import Literal
@@ -177,3 +178,25 @@ def suite(difficulty: str | None = None, tone: Literal["calm", "urgent"] = "calm
         if difficulty in (None, level)
     ]
     return Task(dataset=samples, solver=scripted_answer(), scorer=flagged())
+
+
+@task
+def slow(pace: Literal["quick", "stuck"] = "quick") -> Task:
+    """A sample that hangs when ``stuck`` (as an agent waiting on a tool that never answers);
+    its score would say it passed, so a timeout read as a score would be a pass."""
+
+    @solver
+    def wait():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if pace == "stuck":
+                await asyncio.sleep(30)
+            state.output.completion = "done"
+            return state
+
+        return solve
+
+    return Task(
+        dataset=[Sample(input="hello", metadata={"fail": False})],
+        solver=wait(),
+        scorer=flagged(),
+    )
