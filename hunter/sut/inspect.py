@@ -283,10 +283,15 @@ class InspectSut(Sut):
         return kept
 
     def _eval(self, tasks: Any, workers: int, **kwargs: Any) -> list[EvalLog]:
+        """One ``eval()`` of ``tasks`` (a list, or a ``FILE.py`` that makes one task).
+
+        Raises:
+            KeyboardInterrupt: the user pressed Ctrl-C during the eval (see :func:`_interrupted`).
+        """
         from inspect_ai import eval as inspect_eval
 
         with _EVAL_LOCK, _one_distribution_scan():
-            return inspect_eval(
+            logs = inspect_eval(
                 tasks,
                 model=self.options.model,
                 log_dir=self.log_dir,
@@ -299,6 +304,9 @@ class InspectSut(Sut):
                 metadata=self.metadata or None,
                 **kwargs,
             )
+        if _interrupted(logs, len(tasks) if isinstance(tasks, list) else 1):
+            raise KeyboardInterrupt
+        return logs
 
     def _eval_file(
         self, attributes: Mapping[str, Any], seed: int
@@ -498,6 +506,14 @@ def _one_distribution_scan() -> Iterator[None]:
     finally:
         for module, attribute, original in saved:
             setattr(module, attribute, original)
+
+
+def _interrupted(logs: Sequence[EvalLog], tasks: int) -> bool:
+    """Whether Ctrl-C cut the eval short. Inspect catches the interrupt itself: it cancels
+    the eval, writes its logs with the status ``cancelled`` and returns those logs or none at
+    all (0.3.285 returns none). The hunt must stop as for any other SUT, storing nothing of
+    the batch, rather than record every scenario as a SUT error and go on."""
+    return len(logs) < tasks or any(log.status == "cancelled" for log in logs)
 
 
 def _several(value: Any) -> bool:

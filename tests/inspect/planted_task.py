@@ -8,7 +8,9 @@ agentic-misalignment eval.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import signal
 import zlib
 from typing import Literal
 
@@ -198,5 +200,28 @@ def slow(pace: Literal["quick", "stuck"] = "quick") -> Task:
     return Task(
         dataset=[Sample(input="hello", metadata={"fail": False})],
         solver=wait(),
+        scorer=flagged(),
+    )
+
+
+@task
+def interrupted(when: Literal["now", "never"] = "now") -> Task:
+    """The user presses Ctrl-C while the sample runs (a SIGINT to the process, as a terminal
+    sends it), when ``now``; a sample that runs to its end fails."""
+
+    @solver
+    def press_ctrl_c():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if when == "now":
+                os.kill(os.getpid(), signal.SIGINT)
+                await asyncio.sleep(10)
+            state.output.completion = "done"
+            return state
+
+        return solve
+
+    return Task(
+        dataset=[Sample(input="hello", metadata={"fail": True})],
+        solver=press_ctrl_c(),
         scorer=flagged(),
     )

@@ -139,3 +139,13 @@ def test_a_sample_past_the_timeout_is_a_sut_error_not_a_pass(tmp_path):
         stuck.trajectory is None and stuck.error == "Inspect sample timed out after 1 s (--timeout)"
     )
     assert quick.error is None and quick.trajectory is not None and not quick.trajectory.failed
+
+
+def test_ctrl_c_during_an_eval_is_raised_not_stored_as_errors(tmp_path):
+    """Inspect cancels an eval on Ctrl-C and returns: the batch must end with the interrupt,
+    as for any other SUT, not come back as scenarios that errored."""
+    from hunter.domain import Scenario
+
+    sut = _sut(tmp_path, task="interrupted")
+    with pytest.raises(KeyboardInterrupt):
+        sut.run_batch([Scenario.of({"when": "now"}, 0), Scenario.of({"when": "never"}, 0)], 2)
