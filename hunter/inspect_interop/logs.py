@@ -39,7 +39,8 @@ class ImportedSample:
             the import keeps those its space declares (``task_args.split_task_args``).
         seed: the sample's epoch, so that replays of one sample differ as its epochs did.
         verdicts: one per scorer; empty when the sample errored.
-        error: why the sample is a SUT error (errored or invalidated), else None.
+        error: why the sample is a SUT error (errored, invalidated, or not scored by the
+            rule's scorer), else None.
         events: the conversation, one ``{"id", "actor", "kind", "text"}`` per message, trimmed.
         extra: where the run came from: log path, sample id and uuid, epoch, the size of the
             eval's dataset, task, model, rule.
@@ -150,6 +151,22 @@ def _sample_error(sample: EvalSample) -> str | None:
     return None
 
 
+def _unscored(scores: Mapping[str, Any] | None, rule: FailRule | None) -> str | None:
+    """Why a sample the rule cannot judge is an error, not a pass: it has no scores at all
+    (an eval run with ``--no-score``), or none from the scorer the rule names."""
+    if not scores:
+        return "Inspect sample has no score (run with --no-score?): score its log first"
+    if rule is None or rule.scorer is None:
+        return None
+    values = {name: getattr(score, "value", score) for name, score in scores.items()}
+    if rule.resolve(values) is not None:
+        return None
+    return (
+        f"Inspect sample has no score {rule.scorer!r} for --fail-when"
+        f" (scores: {', '.join(sorted(scores))})"
+    )
+
+
 def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[ImportedSample]:
     """The samples of one log that Inspect has already read (or just produced)."""
     task_args = _unreserved(log.eval.task_args)
@@ -161,7 +178,7 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
         events = sample_events(sample.messages or [])
         last = next((e["text"] for e in reversed(events) if e["actor"] == "assistant"), "")
         last = last or str(sample.output.completion or "")
-        error = _sample_error(sample)
+        error = _sample_error(sample) or _unscored(sample.scores, rule)
         usage = sample.model_usage or {}
         metadata = sample_metadata(sample.metadata)
         out.append(

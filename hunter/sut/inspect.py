@@ -340,14 +340,16 @@ class InspectSut(Sut):
         if len(samples) > 1:
             return SutError(self._many_samples(samples, attributes))
         sample = samples[0]
-        if sample.error:
-            return SutError(sample.error)
-        if self._timed_out(log):
-            return SutTimeout(f"Inspect sample timed out after {self.time_limit} s (--timeout)")
-        try:
-            check_rule_matches(self.rule, {v.check for v in sample.verdicts})
+        try:  # a rule naming no scorer of the task is the setup's error, not one sample's
+            check_rule_matches(
+                self.rule, set(log.samples[0].scores or {}) if log.samples else set()
+            )
         except HunterError as exc:
             return SutError(str(exc))
+        if self._timed_out(log):  # before a missing score: the limit is why it has none
+            return SutTimeout(f"Inspect sample timed out after {self.time_limit} s (--timeout)")
+        if sample.error:
+            return SutError(sample.error)
         extra = dict(sample.extra)
         ignored = sorted(set(attributes) - set(self.task_args(attributes, 0)))
         if ignored:

@@ -140,3 +140,16 @@ def test_long_conversations_keep_head_and_tail():
     assert len(events) == MAX_EVENTS
     assert ids[:HEAD_EVENTS] == list(range(HEAD_EVENTS)) and ids[-1] == 99
     assert all(len(e["text"]) == 1000 for e in events)
+
+
+@pytest.mark.parametrize("rule", [None, "harmful==I"])
+def test_an_unscored_sample_is_an_error_not_a_pass(tmp_path, rule):
+    """``inspect eval --no-score``: no scorer judged the samples, so none passed either."""
+    from inspect_ai import eval as inspect_eval
+
+    (log,) = inspect_eval(
+        f"{TASK}@planted", model="mockllm/model", log_dir=str(tmp_path), score=False, epochs=2
+    )
+    samples = read_inspect_logs([str(log.location)], rule)
+    assert len(samples) == 2 and not any(s.failed for s in samples)
+    assert all(s.verdicts == () and "has no score" in str(s.error) for s in samples)
