@@ -256,20 +256,33 @@ def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> lis
         located = str(Path(path).resolve()) if "://" not in path else path
         out.extend(samples_of_log(log, located, rule))
         for sample in log.samples:
-            seen_scorers.update(sample.scores or {})
+            seen_scorers.update(score_names(sample.scores))
     check_rule_matches(rule, seen_scorers)
     return out
 
 
+def score_names(scores: Mapping[str, Any] | None) -> set[str]:
+    """What a rule may name in these scores: each scorer, and ``SCORER.KEY`` for each entry
+    of a dict-valued score."""
+    names = set()
+    for name, score in (scores or {}).items():
+        names.add(name)
+        value = getattr(score, "value", score)
+        if isinstance(value, Mapping):
+            names.update(f"{name}.{key}" for key in value)
+    return names
+
+
 def check_rule_matches(rule: FailRule | None, scorers: set[str]) -> None:
-    """Refuse a rule that names a scorer the logs do not have.
+    """Refuse a rule that names a scorer, or an entry of a scorer's dict, the logs do not
+    have (``scorers`` as :func:`score_names` gives them): a typo would pass every sample.
 
     Raises:
         InvalidConfig: naming the rule and the scorers that exist.
     """
     if rule is None or rule.scorer is None or not scorers:
         return
-    if rule.scorer in scorers or rule.scorer.rpartition(".")[0] in scorers:
+    if rule.scorer in scorers:
         return
     raise InvalidConfig(
         f"--fail-when {rule}: no scorer {rule.scorer!r} in the log"

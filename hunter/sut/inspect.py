@@ -23,7 +23,7 @@ from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Outcome, Run, Scenario, Trajectory
 from hunter.errors import HunterError, InvalidConfig, SutError, SutTimeout
 from hunter.inspect_interop.fail_rule import parse_fail_rule
-from hunter.inspect_interop.logs import check_rule_matches, samples_of_log
+from hunter.inspect_interop.logs import check_rule_matches, samples_of_log, score_names
 from hunter.inspect_interop.space import (
     load_task_function,
     optional_parameters,
@@ -341,9 +341,7 @@ class InspectSut(Sut):
             return SutError(self._many_samples(samples, attributes))
         sample = samples[0]
         try:  # a rule naming no scorer of the task is the setup's error, not one sample's
-            check_rule_matches(
-                self.rule, set(log.samples[0].scores or {}) if log.samples else set()
-            )
+            check_rule_matches(self.rule, score_names((log.samples or [])[0].scores))
         except HunterError as exc:
             return SutError(str(exc))
         if self._timed_out(log):  # before a missing score: the limit is why it has none

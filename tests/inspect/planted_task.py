@@ -225,3 +225,20 @@ def interrupted(when: Literal["now", "never"] = "now") -> Task:
         solver=press_ctrl_c(),
         scorer=flagged(),
     )
+
+
+@task
+def graded() -> Task:
+    """One scorer with a dict of entries (as inspect_evals' agent_threat_bench scores utility
+    and security): the security entry fails."""
+    return Task(
+        dataset=[Sample(input="hello")], solver=scripted_answer(), scorer=security_and_utility()
+    )
+
+
+@scorer(metrics={"*": [accuracy()]})
+def security_and_utility():  # type: ignore[no-untyped-def]
+    async def score(state: TaskState, target: Target) -> Score:
+        return Score(value={"security": INCORRECT, "utility": CORRECT})
+
+    return score
