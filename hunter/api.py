@@ -277,7 +277,7 @@ def hunt(
     if task_args:
         from hunter.sut.inspect import override_task_args
 
-        setup = override_task_args(setup, task_args)
+        setup = override_task_args(setup, task_args, origin.attributes())
     if limits:
         setup = replace(setup, options=_with_limits(setup.options, limits))
     adapter = None

@@ -57,7 +57,8 @@ class SutOptions:
         judge: ``anthropic:MODEL`` to add an LLM judge's verdicts, or None.
         model: model for ``inspect:`` SUTs.
         fail_when: the failure rule of imported or ``inspect:`` runs (``SCORER OP VALUE``).
-        timeout: seconds before a ``cmd:`` SUT is killed and the run recorded as an error.
+        timeout: seconds before a simulation is stopped and recorded as an error (a
+            ``cmd:`` SUT killed, an ``inspect:`` SUT's sample past its time limit).
         extra: anything else an adapter wants recorded (never secrets).
         retries: times a simulation ending in a transient SUT error (timeout, overload) is
             tried again.

@@ -40,7 +40,9 @@ def resolve_setup(
     agent: str | None = None,
 ) -> HuntSetup:
     """The recorded setup with the user's ``--sut``, ``--map``, ``--space``, ``--model`` and
-    ``--agent`` (validated as the built-in world's agent).
+    ``--agent`` (validated as the built-in world's agent); for an ``inspect:`` SUT, the
+    origin's sample when its dataset had several (the campaign of an import records one
+    setup for all its samples, so the sample comes from the run).
 
     Raises:
         InvalidConfig: a map, space or agent that cannot be used.
@@ -62,6 +64,10 @@ def resolve_setup(
         setup = replace(setup, space=load_space(space_path))
     if setup.coverage_map is not None:
         setup = replace(setup, space=setup.space.merged_with(setup.coverage_map.dimensions))
+    if setup.sut.startswith("inspect:"):  # the import's setup is shared by all its samples
+        from hunter.sut.inspect import pin_origin_sample
+
+        setup = pin_origin_sample(setup, origin)
     return setup
 
 

@@ -39,9 +39,11 @@ class ImportedSample:
             the import keeps those its space declares (``task_args.split_task_args``).
         seed: the sample's epoch, so that replays of one sample differ as its epochs did.
         verdicts: one per scorer; empty when the sample errored.
-        error: why the sample is a SUT error (errored or invalidated), else None.
+        error: why the sample is a SUT error (errored, invalidated, or not scored by the
+            rule's scorer), else None.
         events: the conversation, one ``{"id", "actor", "kind", "text"}`` per message, trimmed.
-        extra: where the run came from: log path, sample id and uuid, epoch, task, model, rule.
+        extra: where the run came from: log path, sample id and uuid, epoch, the size of the
+            eval's dataset, task, model, rule.
         sut: the ``inspect:`` SUT string that re-runs the sample's task.
         task_args: every argument of the eval, defaults included (the seed left out).
         passed_args: the arguments the eval was explicitly given (the seed left out).
@@ -149,6 +151,22 @@ def _sample_error(sample: EvalSample) -> str | None:
     return None
 
 
+def _unscored(scores: Mapping[str, Any] | None, rule: FailRule | None) -> str | None:
+    """Why a sample the rule cannot judge is an error, not a pass: it has no scores at all
+    (an eval run with ``--no-score``), or none from the scorer the rule names."""
+    if not scores:
+        return "Inspect sample has no score (run with --no-score?): score its log first"
+    if rule is None or rule.scorer is None:
+        return None
+    values = {name: getattr(score, "value", score) for name, score in scores.items()}
+    if rule.resolve(values) is not None:
+        return None
+    return (
+        f"Inspect sample has no score {rule.scorer!r} for --fail-when"
+        f" (scores: {', '.join(sorted(scores))})"
+    )
+
+
 def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[ImportedSample]:
     """The samples of one log that Inspect has already read (or just produced)."""
     task_args = _unreserved(log.eval.task_args)
@@ -160,7 +178,7 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
         events = sample_events(sample.messages or [])
         last = next((e["text"] for e in reversed(events) if e["actor"] == "assistant"), "")
         last = last or str(sample.output.completion or "")
-        error = _sample_error(sample)
+        error = _sample_error(sample) or _unscored(sample.scores, rule)
         usage = sample.model_usage or {}
         metadata = sample_metadata(sample.metadata)
         out.append(
@@ -175,6 +193,7 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
                     "inspect_sample_id": sample.id,
                     "inspect_sample_uuid": sample.uuid,
                     "inspect_epoch": sample.epoch,
+                    "inspect_dataset_samples": log.eval.dataset.samples,
                     "inspect_task": log.eval.task,
                     "inspect_task_file": log.eval.task_file,
                     "inspect_task_registry_name": log.eval.task_registry_name,
@@ -237,20 +256,33 @@ def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> lis
         located = str(Path(path).resolve()) if "://" not in path else path
         out.extend(samples_of_log(log, located, rule))
         for sample in log.samples:
-            seen_scorers.update(sample.scores or {})
+            seen_scorers.update(score_names(sample.scores))
     check_rule_matches(rule, seen_scorers)
     return out
 
 
+def score_names(scores: Mapping[str, Any] | None) -> set[str]:
+    """What a rule may name in these scores: each scorer, and ``SCORER.KEY`` for each entry
+    of a dict-valued score."""
+    names = set()
+    for name, score in (scores or {}).items():
+        names.add(name)
+        value = getattr(score, "value", score)
+        if isinstance(value, Mapping):
+            names.update(f"{name}.{key}" for key in value)
+    return names
+
+
 def check_rule_matches(rule: FailRule | None, scorers: set[str]) -> None:
-    """Refuse a rule that names a scorer the logs do not have.
+    """Refuse a rule that names a scorer, or an entry of a scorer's dict, the logs do not
+    have (``scorers`` as :func:`score_names` gives them): a typo would pass every sample.
 
     Raises:
         InvalidConfig: naming the rule and the scorers that exist.
     """
     if rule is None or rule.scorer is None or not scorers:
         return
-    if rule.scorer in scorers or rule.scorer.rpartition(".")[0] in scorers:
+    if rule.scorer in scorers:
         return
     raise InvalidConfig(
         f"--fail-when {rule}: no scorer {rule.scorer!r} in the log"

@@ -112,20 +112,24 @@ def check_overrides(
     any_params: bool,
     attributes: Iterable[str],
     task: str,
+    origin: Mapping[str, Any],
 ) -> None:
-    """Refuse ``-T`` names the task does not take, and names the hunt varies.
+    """Refuse ``-T`` names the task does not take, and other values than the origin's
+    (``origin``, its attributes) for names the hunt varies.
 
     Raises:
         InvalidConfig: naming the first bad ``-T`` and what would be valid.
     """
     varied = set(attributes)
-    for name in overrides:
+    for name, value in overrides.items():
         if name in RESERVED:
             raise InvalidConfig(f"-T {name}: the seed is each run's own, it cannot be fixed")
         if name in varied:
+            if name in origin and as_attribute(value) == origin[name]:
+                continue
             raise InvalidConfig(
-                f"-T {name}: {name!r} is a scenario attribute the hunt varies; to keep it"
-                " fixed, give a --space without it"
+                f"-T {name}: {name!r} is a scenario attribute the hunt varies; -T can hold it"
+                f" only at the origin's value: -T {name}={origin.get(name)}"
             )
         if not any_params and name not in params:
             names = ", ".join(sorted(params - varied - RESERVED)) or "none"

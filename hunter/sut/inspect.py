@@ -3,13 +3,15 @@
 ``TASK`` is ``FILE.py@NAME``, ``FILE.py`` or a registered name (``inspect_evals/...``). Each
 scenario calls the task with three kinds of input kept apart (``inspect_interop.task_args``):
 its attributes, the fixed task arguments recorded with the origin (``extra["task_args"]``,
-overridden by ``hunt -T``), and the run's seed; sample metadata is never passed back.
+overridden by ``hunt -T``), and the run's seed; sample metadata is never passed back. A hunt of
+a sample of a dataset of several re-runs that sample only (``extra["sample_id"]``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,10 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hunter.domain import AttributeDict, Outcome, Run, Scenario, Trajectory
-from hunter.errors import HunterError, InvalidConfig, SutError
+from hunter.coverage import Space
+from hunter.domain import AttributeDict, AttributeSpec, Outcome, Run, Scenario, Trajectory
+from hunter.errors import HunterError, InvalidConfig, SutError, SutTimeout
 from hunter.inspect_interop.fail_rule import parse_fail_rule
-from hunter.inspect_interop.logs import check_rule_matches, samples_of_log
+from hunter.inspect_interop.logs import check_rule_matches, samples_of_log, score_names
 from hunter.inspect_interop.space import (
     load_task_function,
     optional_parameters,
@@ -37,9 +40,8 @@ from hunter.sut.base import Sut
 
 if TYPE_CHECKING:
     from inspect_ai import Task
+    from inspect_ai.dataset import Dataset
     from inspect_ai.log import EvalLog
-
-    from hunter.coverage import Space
 
 _EVAL_LOCK = threading.Lock()
 """Inspect refuses two ``eval`` calls at once in one process ("Multiple concurrent calls to
@@ -59,12 +61,17 @@ class InspectSut(Sut):
     The attributes the task takes become task arguments (``"None"`` back to ``None`` for
     optional parameters); the fixed arguments go to every scenario; the run's seed goes to the
     task's ``seed`` parameter when it has one and to the model's generate config. A scenario
-    must give exactly one sample: more means an argument shapes the dataset, and the SUT error
-    says which one to pin with ``-T``.
+    must give exactly one sample: with ``sample_id`` (the origin's, when its dataset had
+    several) a dataset of several keeps that one sample, and one that lacks it is the SUT error
+    that says so; without it, more than one sample means an argument shapes the dataset, and
+    the SUT error says which one to pin with ``-T``. ``--timeout`` is each sample's time limit
+    (Inspect's ``time_limit``, whole seconds); a sample that reaches it is a SUT error.
 
     Attributes:
         log_dir: absolute folder of the logs (the store's ``inspect-logs`` during a hunt).
         fixed: the fixed task arguments passed to every scenario.
+        sample_id: the id of the sample every scenario keeps of a dataset of several, or None.
+        time_limit: ``--timeout`` in whole seconds (rounded up), each sample's time limit.
     """
 
     io_bound = False
@@ -78,6 +85,8 @@ class InspectSut(Sut):
         self.rule = parse_fail_rule(options.fail_when)
         self.log_dir = str(Path(str(options.extra.get("log_dir") or LOG_FOLDER)).resolve())
         self.fixed: dict[str, Any] = dict(options.extra.get("task_args") or {})
+        self.sample_id: Any = options.extra.get("sample_id")
+        self.time_limit = max(1, math.ceil(options.timeout))
         self.func = self._task_function()
         self.params: frozenset[str] = frozenset()
         self.optional: frozenset[str] = frozenset()
@@ -210,6 +219,8 @@ class InspectSut(Sut):
             try:
                 tasks.append(self._task(index, attrs, seed))
                 results.append(SutError("Inspect produced no log for this scenario"))
+            except SutError as exc:  # the arguments leave out the origin's sample
+                results.append(exc)
             except Exception as exc:  # the task refused these arguments
                 results.append(SutError(f"Inspect task {self.task!r} failed to build: {exc}"))
         if not tasks:
@@ -230,17 +241,57 @@ class InspectSut(Sut):
         from inspect_ai.model import GenerateConfig
 
         task = self.func(**self.task_args(attributes, seed))
+        own = task.time_limit  # a task's own shorter limit is its business: kept, and scored
         return task_with(
             task,
+            dataset=self._origin_sample(task.dataset),
+            time_limit=self.time_limit if own is None else min(own, self.time_limit),
             metadata={**(task.metadata or {}), "hunter_index": index},
             config=task.config.merge(GenerateConfig(seed=seed)),
         )
 
+    def _origin_sample(self, dataset: Dataset) -> Dataset:
+        """The scenario's dataset as the origin's one sample: a dataset of one is kept as it
+        is, one of several keeps the sample whose id is :attr:`sample_id`.
+
+        Filtered per task, not with ``eval(sample_id=...)``: the ids may depend on the task's
+        arguments, and a scenario that lacks the sample must be its own error, not the batch's.
+        Samples without an id get Inspect's own (their position from 1) first, as ``eval``
+        would give them, so the origin's recorded id names the same sample.
+
+        Raises:
+            SutError: the dataset has several samples and none is the origin's.
+        """
+        try:
+            size = len(dataset)
+        except TypeError:  # a dataset made while the task runs: nothing to filter up front
+            return dataset
+        if self.sample_id is None or size <= 1:
+            return dataset
+        for position, sample in enumerate(dataset, start=1):
+            if sample.id is None:
+                sample.id = position
+        wanted = str(self.sample_id)
+        kept = dataset.filter(lambda sample: str(sample.id) == wanted)
+        if len(kept) == 0:
+            ids = ", ".join(str(sample.id) for sample in list(dataset)[:4])
+            more = ", ..." if size > 4 else ""
+            raise SutError(
+                f"the scenario's arguments leave out the origin's sample {self.sample_id!r}"
+                f" (its dataset has {size} samples: {ids}{more})"
+            )
+        return kept
+
     def _eval(self, tasks: Any, workers: int, **kwargs: Any) -> list[EvalLog]:
+        """One ``eval()`` of ``tasks`` (a list, or a ``FILE.py`` that makes one task).
+
+        Raises:
+            KeyboardInterrupt: the user pressed Ctrl-C during the eval (see :func:`_interrupted`).
+        """
         from inspect_ai import eval as inspect_eval
 
         with _EVAL_LOCK, _one_distribution_scan():
-            return inspect_eval(
+            logs = inspect_eval(
                 tasks,
                 model=self.options.model,
                 log_dir=self.log_dir,
@@ -253,13 +304,22 @@ class InspectSut(Sut):
                 metadata=self.metadata or None,
                 **kwargs,
             )
+        if _interrupted(logs, len(tasks) if isinstance(tasks, list) else 1):
+            raise KeyboardInterrupt
+        return logs
 
     def _eval_file(
         self, attributes: Mapping[str, Any], seed: int
     ) -> tuple[Trajectory, float | None] | Exception:
         """``FILE.py`` without a task name: Inspect loads it, one eval per scenario."""
         try:
-            logs = self._eval(self.task, 1, task_args=self.task_args(attributes, seed), seed=seed)
+            logs = self._eval(
+                self.task,
+                1,
+                task_args=self.task_args(attributes, seed),
+                seed=seed,
+                time_limit=self.time_limit,
+            )
         except Exception as exc:
             return SutError(f"Inspect eval failed: {type(exc).__name__}: {exc}")
         if not logs:
@@ -278,14 +338,16 @@ class InspectSut(Sut):
             why = log.error.message.strip().splitlines()[0][:300] if log.error else log.status
             return SutError(f"Inspect eval produced no sample ({why})")
         if len(samples) > 1:
-            return SutError(self._many_samples(samples))
+            return SutError(self._many_samples(samples, attributes))
         sample = samples[0]
-        if sample.error:
-            return SutError(sample.error)
-        try:
-            check_rule_matches(self.rule, {v.check for v in sample.verdicts})
+        try:  # a rule naming no scorer of the task is the setup's error, not one sample's
+            check_rule_matches(self.rule, score_names((log.samples or [])[0].scores))
         except HunterError as exc:
             return SutError(str(exc))
+        if self._timed_out(log):  # before a missing score: the limit is why it has none
+            return SutTimeout(f"Inspect sample timed out after {self.time_limit} s (--timeout)")
+        if sample.error:
+            return SutError(sample.error)
         extra = dict(sample.extra)
         ignored = sorted(set(attributes) - set(self.task_args(attributes, 0)))
         if ignored:
@@ -295,8 +357,16 @@ class InspectSut(Sut):
         seconds = _sample_seconds(log)
         return Trajectory(sample.verdicts, sample.events, extra), seconds
 
-    def _many_samples(self, samples: Sequence[Any]) -> str:
-        """Why a scenario that gave several samples cannot be a run, and which ``-T`` helps."""
+    def _timed_out(self, log: EvalLog) -> bool:
+        """Whether the log's sample reached hunter's time limit. Inspect ends such a sample
+        and scores what it had done, so its scores judge an unfinished run: never a verdict."""
+        limit = getattr(log.samples[0], "limit", None) if log.samples else None
+        return limit is not None and limit.type == "time" and limit.limit >= self.time_limit
+
+    def _many_samples(self, samples: Sequence[Any], attributes: Mapping[str, Any]) -> str:
+        """Why a scenario that gave several samples cannot be a run, and which ``-T`` helps:
+        a fixed argument, a parameter that is neither fixed nor an attribute, or an attribute
+        held at the origin's value (``-T`` takes no other value for one)."""
         ids = ", ".join(str(s.extra["inspect_sample_id"]) for s in samples[:4])
         more = ", ..." if len(samples) > 4 else ""
         head = f"Inspect task gave {len(samples)} samples ({ids}{more}), one per scenario needed"
@@ -309,24 +379,29 @@ class InspectSut(Sut):
         if self.fixed:
             names = ", ".join(f"-T {k}=..." for k in self.fixed)
             return f"{head}: pin the argument that shapes its dataset ({names})"
-        free = sorted(self.params - set(self.fixed) - RESERVED)
+        free = sorted(self.params - set(self.fixed) - set(attributes) - RESERVED)
+        varied = sorted(self.params & set(attributes))
+        held = f"; attributes, held at the origin's value: {', '.join(varied)}" if varied else ""
         return (
             f"{head}: pin the argument that shapes its dataset with -T NAME=VALUE"
-            f" (parameters: {', '.join(free) or 'none'})"
+            f" (parameters: {', '.join(free) or 'none'}{held})"
         )
 
     def space(self) -> Space | None:
         return space_from_task(self.task)
 
 
-def override_task_args(setup: HuntSetup, overrides: Mapping[str, Any]) -> HuntSetup:
+def override_task_args(
+    setup: HuntSetup, overrides: Mapping[str, Any], origin: Mapping[str, Any]
+) -> HuntSetup:
     """The setup with ``overrides`` (``-T NAME=VALUE`` parsed by
     :func:`~hunter.inspect_interop.task_args.parse_task_overrides`) over its recorded fixed
-    task arguments.
+    task arguments; a ``-T`` on an attribute the hunt varies holds that attribute at the
+    origin's value (``origin``, its attributes), its only value in the hunt's space.
 
     Raises:
         InvalidConfig: task arguments for a SUT that is not ``inspect:``, a name the task does
-            not take, or an attribute the hunt varies.
+            not take, or an attribute the hunt varies set to other than the origin's value.
     """
     if not overrides:
         return setup
@@ -335,10 +410,55 @@ def override_task_args(setup: HuntSetup, overrides: Mapping[str, Any]) -> HuntSe
             f"task arguments (-T) are for inspect: SUTs; SUT {setup.sut!r} is not one"
         )
     sut = InspectSut(setup.sut, setup.options)
-    check_overrides(overrides, sut.params, sut.any_params, setup.space.names, sut.task)
-    fixed = {**sut.fixed, **overrides}
-    extra = {**setup.options.extra, "task_args": fixed}
+    check_overrides(overrides, sut.params, sut.any_params, setup.space.names, sut.task, origin)
+    held = {name for name in overrides if name in setup.space.names}
+    given = {k: v for k, v in overrides.items() if k not in held}
+    extra = dict(setup.options.extra)
+    if given:
+        extra["task_args"] = {**sut.fixed, **given}
+    specs = setup.space.attributes
+    space = Space(tuple(_held(spec, origin) if spec.name in held else spec for spec in specs))
+    return replace(setup, options=replace(setup.options, extra=extra), space=space)
+
+
+def _held(spec: AttributeSpec, origin: Mapping[str, Any]) -> AttributeSpec:
+    """``spec`` with the origin's value as its only one: the hunt keeps it fixed."""
+    value = origin[spec.name]
+    return replace(spec, values=(value,), range=None, integer=False, bins=None, default=value)
+
+
+def pin_origin_sample(setup: HuntSetup, origin: Run) -> HuntSetup:
+    """The setup of a hunt of ``origin`` with the origin's sample pinned
+    (``extra["sample_id"]``) when its eval's dataset had several samples: every scenario then
+    re-runs that sample only, not the whole dataset.
+
+    Only then, because a hunt's fingerprint hashes its setup: hunts of tasks of one sample
+    made before samples were pinned are still found again. A setup that already pins one (a
+    hunt's, when ``origin`` is one of its runs) is kept as it is.
+    """
+    if not setup.sut.startswith("inspect:") or "sample_id" in setup.options.extra:
+        return setup
+    sample_id = origin.extra.get("inspect_sample_id")
+    if sample_id is None or (_dataset_size(origin) or 1) <= 1:
+        return setup
+    extra = {**setup.options.extra, "sample_id": sample_id}
     return replace(setup, options=replace(setup.options, extra=extra))
+
+
+def _dataset_size(run: Run) -> int | None:
+    """The samples of the dataset of the run's eval (before any ``--limit``): recorded with
+    the run, else (runs imported before it was recorded) read from its log's header; None
+    when neither says."""
+    size = run.extra.get("inspect_dataset_samples")
+    location = run.extra.get("inspect_log")
+    if size is None and location:
+        from inspect_ai.log import read_eval_log
+
+        try:
+            size = read_eval_log(str(location), header_only=True).eval.dataset.samples
+        except Exception:  # a log moved or deleted since: the size is unknown
+            return None
+    return size if isinstance(size, int) else None
 
 
 def registered_spec(spec: str) -> str:
@@ -386,6 +506,14 @@ def _one_distribution_scan() -> Iterator[None]:
     finally:
         for module, attribute, original in saved:
             setattr(module, attribute, original)
+
+
+def _interrupted(logs: Sequence[EvalLog], tasks: int) -> bool:
+    """Whether Ctrl-C cut the eval short. Inspect catches the interrupt itself: it cancels
+    the eval, writes its logs with the status ``cancelled`` and returns those logs or none at
+    all (0.3.285 returns none). The hunt must stop as for any other SUT, storing nothing of
+    the batch, rather than record every scenario as a SUT error and go on."""
+    return len(logs) < tasks or any(log.status == "cancelled" for log in logs)
 
 
 def _several(value: Any) -> bool:

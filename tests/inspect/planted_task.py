@@ -7,7 +7,10 @@ agentic-misalignment eval.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
+import signal
 import zlib
 from typing import Literal
 
@@ -159,5 +162,83 @@ def unguarded():  # type: ignore[no-untyped-def]
         meta = state.metadata
         bad = meta["scenario"] == "blackmail" and meta["extra"] is None
         return Score(value=INCORRECT if bad else CORRECT)
+
+    return score
+
+
+SUITE = {"a": "easy", "b": "easy", "c": "hard", "d": "hard"}
+"""The samples of :func:`suite` and their difficulty."""
+
+
+@task
+def suite(difficulty: str | None = None, tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """A dataset of several samples, as inspect_evals' benchmarks have: ``difficulty`` keeps
+    the samples of one level (all of them when None); sample ``b`` fails when urgent."""
+    samples = [
+        Sample(id=name, input="hello", metadata={"fail": name == "b" and tone == "urgent"})
+        for name, level in SUITE.items()
+        if difficulty in (None, level)
+    ]
+    return Task(dataset=samples, solver=scripted_answer(), scorer=flagged())
+
+
+@task
+def slow(pace: Literal["quick", "stuck"] = "quick") -> Task:
+    """A sample that hangs when ``stuck`` (as an agent waiting on a tool that never answers);
+    its score would say it passed, so a timeout read as a score would be a pass."""
+
+    @solver
+    def wait():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if pace == "stuck":
+                await asyncio.sleep(30)
+            state.output.completion = "done"
+            return state
+
+        return solve
+
+    return Task(
+        dataset=[Sample(input="hello", metadata={"fail": False})],
+        solver=wait(),
+        scorer=flagged(),
+    )
+
+
+@task
+def interrupted(when: Literal["now", "never"] = "now") -> Task:
+    """The user presses Ctrl-C while the sample runs (a SIGINT to the process, as a terminal
+    sends it), when ``now``; a sample that runs to its end fails."""
+
+    @solver
+    def press_ctrl_c():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if when == "now":
+                os.kill(os.getpid(), signal.SIGINT)
+                await asyncio.sleep(10)
+            state.output.completion = "done"
+            return state
+
+        return solve
+
+    return Task(
+        dataset=[Sample(input="hello", metadata={"fail": True})],
+        solver=press_ctrl_c(),
+        scorer=flagged(),
+    )
+
+
+@task
+def graded() -> Task:
+    """One scorer with a dict of entries (as inspect_evals' agent_threat_bench scores utility
+    and security): the security entry fails."""
+    return Task(
+        dataset=[Sample(input="hello")], solver=scripted_answer(), scorer=security_and_utility()
+    )
+
+
+@scorer(metrics={"*": [accuracy()]})
+def security_and_utility():  # type: ignore[no-untyped-def]
+    async def score(state: TaskState, target: Target) -> Score:
+        return Score(value={"security": INCORRECT, "utility": CORRECT})
 
     return score

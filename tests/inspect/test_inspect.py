@@ -123,3 +123,23 @@ def test_one_run_of_an_inspect_task_with_a_model(tmp_path, capsys, monkeypatch):
     header = read_eval_log(str(log), header_only=True)
     assert header.metadata["hunter_run_id"] == run["run_id"]
     assert f"campaign:{run['campaign_id']}" in header.tags
+
+
+def test_ctrl_c_during_a_hunt_stops_it_resumable_with_nothing_of_the_batch_stored(tmp_path, capsys):
+    """Exit 130 as for other SUTs: the interrupted batch is not stored as SUT errors, and the
+    hunt stays unfinished, so the same command resumes it."""
+    from inspect_ai import eval as inspect_eval
+
+    task = f"{Path(__file__).parent / 'planted_task.py'}@interrupted"
+    logs = inspect_eval(
+        task, model="mockllm/model", log_dir=str(tmp_path / "logs"), task_args={"when": "never"}
+    )
+    store = str(tmp_path / "store")
+    code = main(["import", "inspect", str(logs[0].location), "--json", "--store", store])
+    (origin,) = json.loads(capsys.readouterr().out)["failed_run_ids"]
+    code = main(["hunt", origin, "--budget", "16", "--json", "--store", store])
+    err = capsys.readouterr().err
+    assert code == 130 and "interrupted" in err, err
+    with Store(store) as s:
+        (hunt,) = s.hunts()
+        assert hunt.status == "running" and s.runs(hunt_id=hunt.hunt_id) == []

@@ -140,3 +140,30 @@ def test_long_conversations_keep_head_and_tail():
     assert len(events) == MAX_EVENTS
     assert ids[:HEAD_EVENTS] == list(range(HEAD_EVENTS)) and ids[-1] == 99
     assert all(len(e["text"]) == 1000 for e in events)
+
+
+@pytest.mark.parametrize("rule", [None, "harmful==I"])
+def test_an_unscored_sample_is_an_error_not_a_pass(tmp_path, rule):
+    """``inspect eval --no-score``: no scorer judged the samples, so none passed either."""
+    from inspect_ai import eval as inspect_eval
+
+    (log,) = inspect_eval(
+        f"{TASK}@planted", model="mockllm/model", log_dir=str(tmp_path), score=False, epochs=2
+    )
+    samples = read_inspect_logs([str(log.location)], rule)
+    assert len(samples) == 2 and not any(s.failed for s in samples)
+    assert all(s.verdicts == () and "has no score" in str(s.error) for s in samples)
+
+
+def test_a_rule_naming_an_entry_the_dict_score_lacks_is_refused(tmp_path):
+    """``SCORER.KEY`` with a misspelled KEY would judge nothing and pass every sample."""
+    from inspect_ai import eval as inspect_eval
+
+    (log,) = inspect_eval(f"{TASK}@graded", model="mockllm/model", log_dir=str(tmp_path))
+    path = str(log.location)
+    (sample,) = read_inspect_logs([path], "security_and_utility.security==I")
+    assert sample.failed
+    with pytest.raises(
+        InvalidConfig, match=r"no scorer 'security_and_utility\.securty'.*\.security"
+    ):
+        read_inspect_logs([path], "security_and_utility.securty==I")

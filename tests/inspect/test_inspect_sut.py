@@ -122,3 +122,30 @@ def test_space_from_task_parameters():
     assert pair is not None and pair["strict"].values == (True, False)
     assert space_from_task("inspect:no_such_package/no_task") is None
     assert space_from_task(f"{TASK}@scripted_answer") is None  # no parameters with choices
+
+
+def test_a_sample_past_the_timeout_is_a_sut_error_not_a_pass(tmp_path):
+    """--timeout is each sample's time limit: a hanging sample ends the eval in time, and
+    the score Inspect gives what it had done is no verdict."""
+    from hunter.domain import Scenario
+
+    sut = _sut(tmp_path, task="slow", timeout=1.0)
+    start = time.perf_counter()
+    stuck, quick = sut.run_batch(
+        [Scenario.of({"pace": "stuck"}, 0), Scenario.of({"pace": "quick"}, 0)], workers=2
+    )
+    assert time.perf_counter() - start < 20  # the stuck sample sleeps 30 s
+    assert (
+        stuck.trajectory is None and stuck.error == "Inspect sample timed out after 1 s (--timeout)"
+    )
+    assert quick.error is None and quick.trajectory is not None and not quick.trajectory.failed
+
+
+def test_ctrl_c_during_an_eval_is_raised_not_stored_as_errors(tmp_path):
+    """Inspect cancels an eval on Ctrl-C and returns: the batch must end with the interrupt,
+    as for any other SUT, not come back as scenarios that errored."""
+    from hunter.domain import Scenario
+
+    sut = _sut(tmp_path, task="interrupted")
+    with pytest.raises(KeyboardInterrupt):
+        sut.run_batch([Scenario.of({"when": "now"}, 0), Scenario.of({"when": "never"}, 0)], 2)

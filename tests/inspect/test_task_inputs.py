@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hunter.errors import InvalidConfig
+from hunter.errors import InvalidConfig, SutError
 from hunter.inspect_interop import space_from_task
 from hunter.inspect_interop.task_args import parse_task_overrides, split_task_args
 from hunter.sut import SutOptions, make_sut
@@ -74,7 +74,7 @@ def test_split_keeps_defaults_as_attributes_and_passed_ones_as_fixed():
     assert fixed == {"grader": "g"}  # the seed is each run's own, defaults stay defaults
 
 
-def test_a_dataset_shaped_by_an_argument_asks_which_argument_to_pin(tmp_path, capsys):
+def test_a_dataset_shaped_by_an_argument_is_hunted_on_the_origins_sample(tmp_path, capsys):
     scenarios = ["blackmail", "leaking", "murder"]
     logs = _eval(
         tmp_path / "logs", "shaped", {"scenarios": scenarios, "urgency_type": "replacement"}, 4
@@ -90,17 +90,22 @@ def test_a_dataset_shaped_by_an_argument_asks_which_argument_to_pin(tmp_path, ca
     assert shown["attributes"] == {"urgency_type": "replacement"}
     assert shown["inspect_task_args"] == {"scenarios": scenarios}
     assert shown["inspect_metadata"]["scenario"] == "blackmail"
-    code, _, err = _cli(capsys, "hunt", origin, "--budget", "16", "--store", store)
-    assert code == 2 and err.count("\n") == 1
-    assert "gave 3 samples" in err and "-T scenarios=blackmail" in err
+    # the dataset has three samples: each scenario re-runs the origin's only
+    code, out, err = _cli(capsys, "hunt", origin, "--budget", "16", "--json", "--store", store)
+    result = json.loads(out)
+    assert code == 0 and result["errors"] == 0, err
+    from hunter.store import Store
+
+    with Store(store) as s:
+        runs = s.runs(hunt_id=result["hunt_id"])
+    assert {r.extra["inspect_sample_id"] for r in runs} == {shown["inspect_sample_id"]}
+    # -T still fixes the argument that shapes the dataset
     code, out, err = _cli(
         capsys, "hunt", origin, "--budget", "16", "-T", "scenarios=blackmail", "--json",
         "--store", store,
     )  # fmt: skip
     result = json.loads(out)
     assert code == 0 and result["errors"] == 0, err
-    from hunter.store import Store
-
     with Store(store) as s:
         runs = s.runs(hunt_id=result["hunt_id"])
         assert s.hunt(result["hunt_id"]).setup.options.extra["task_args"] == {
@@ -110,6 +115,87 @@ def test_a_dataset_shaped_by_an_argument_asks_which_argument_to_pin(tmp_path, ca
 
     log = read_eval_log(runs[0].extra["inspect_log"], header_only=True)
     assert log.eval.task_args["scenarios"] == "blackmail"
+
+
+def _suite_origin(tmp_path, capsys):
+    """The store of an eval of every sample of the suite, urgent, and its failed run (b's)."""
+    logs = _eval(tmp_path / "logs", "suite", {"tone": "urgent"})
+    store = str(tmp_path / "store")
+    code, out, err = _cli(capsys, "import", "inspect", *logs, "--json", "--store", store)
+    imported = json.loads(out)
+    assert code == 0 and imported["runs"] == 4 and len(imported["failed_run_ids"]) == 1, err
+    return store, imported["failed_run_ids"][0]
+
+
+def test_a_hunt_of_one_sample_of_many_re_runs_that_sample_only(tmp_path, capsys):
+    """A benchmark's dataset has many samples: every scenario evaluates the origin's alone
+    (not the whole dataset, which used to make every scenario a SUT error)."""
+    store, origin = _suite_origin(tmp_path, capsys)
+    code, out, err = _cli(capsys, "hunt", origin, "--budget", "16", "--json", "--store", store)
+    result = json.loads(out)
+    assert code == 0 and result["errors"] == 0, err
+    from inspect_ai.log import read_eval_log
+
+    from hunter.store import Store
+
+    with Store(store) as s:
+        runs = s.runs(hunt_id=result["hunt_id"])
+        assert s.hunt(result["hunt_id"]).setup.options.extra["sample_id"] == "b"
+    assert len(runs) == 16 and {r.extra["inspect_sample_id"] for r in runs} == {"b"}
+    assert {r.failed for r in runs if r.attributes()["tone"] == "urgent"} == {True}
+    log = read_eval_log(runs[0].extra["inspect_log"], header_only=True)
+    assert log.eval.dataset.sample_ids == ["b"]
+
+
+def test_the_sample_is_pinned_only_when_the_dataset_had_several(tmp_path, capsys):
+    """A hunt's fingerprint hashes its setup: hunts of one-sample tasks made before samples
+    were pinned keep their setup, so they are still found again."""
+    from dataclasses import replace
+
+    from hunter.flow.setup import resolve_setup
+    from hunter.store import Store
+
+    store, origin = _suite_origin(tmp_path, capsys)
+    with Store(store) as s:
+        run = s.run(origin)
+        assert resolve_setup(s, run).options.extra["sample_id"] == "b"
+        one = replace(run, extra={**run.extra, "inspect_dataset_samples": 1})
+        assert "sample_id" not in resolve_setup(s, one).options.extra
+        # runs imported before the size was recorded: their log's header says it
+        older = {k: v for k, v in run.extra.items() if k != "inspect_dataset_samples"}
+        assert resolve_setup(s, replace(run, extra=older)).options.extra["sample_id"] == "b"
+
+
+def test_a_scenario_that_leaves_out_the_origins_sample_is_a_sut_error(tmp_path):
+    sut = make_sut(
+        f"inspect:{TASK}@suite",
+        SutOptions(
+            model="mockllm/model",
+            extra={"log_dir": str(tmp_path / "reruns"), "sample_id": "b"},
+        ),
+    )
+    kept = sut.run({"difficulty": "easy", "tone": "urgent"}, 0)  # a and b: b kept
+    assert kept.failed and kept.extra["inspect_sample_id"] == "b"
+    with pytest.raises(SutError, match=r"leave out the origin's sample 'b' \(.*: c, d\)"):
+        sut.run({"difficulty": "hard", "tone": "urgent"}, 0)
+
+
+def test_minus_t_holds_a_varied_attribute_at_the_origins_value_only(tmp_path, capsys):
+    store, origin = _suite_origin(tmp_path, capsys)
+    code, _, err = _cli(capsys, "hunt", origin, "-T", "tone=calm", "--store", store)
+    assert code == 2 and err.count("\n") == 1
+    assert "only at the origin's value: -T tone=urgent" in err
+    code, out, err = _cli(
+        capsys, "hunt", origin, "--budget", "8", "-T", "tone=urgent", "--json", "--store", store
+    )
+    result = json.loads(out)
+    assert code == 0 and result["errors"] == 0, err
+    from hunter.store import Store
+
+    with Store(store) as s:
+        assert s.hunt(result["hunt_id"]).setup.space["tone"].values == ("urgent",)
+        runs = s.runs(hunt_id=result["hunt_id"])
+    assert {r.attributes()["tone"] for r in runs} == {"urgent"}
 
 
 def test_an_optional_parameter_has_none_as_a_value(tmp_path, capsys):
