@@ -18,6 +18,7 @@ from hunter.analysis.report.context import (
     stop_note,
 )
 from hunter.analysis.report.sanitize import code, code_block, code_cell
+from hunter.regions import Rate
 
 
 def _pct(x: float) -> str:
@@ -38,8 +39,7 @@ def render_markdown(data: ReportInput) -> str:
         f" {data.simulations} simulations, {data.errors} SUT errors.",
         "",
         f"**Verdict: {a.verdict}.** The origin failed again in {rep.failures} of {rep.runs}"
-        f" replays ({_pct(rep.rate)}, {_ci(*rep.ci95)});"
-        f" background {_pct(a.background.rate)} ({a.background.failures}/{a.background.runs}).",
+        f" replays ({_pct(rep.rate)}, {_ci(*rep.ci95)}); {_background(a.background)}.",
     ]
     if a.verdict == "fluke" and a.fluke_upper_bound is not None:
         lines.append(f"It fails in at most {_pct(a.fluke_upper_bound)} of replays (95%).")
@@ -205,3 +205,11 @@ def _shell(command: str) -> list[str]:
     """A command in a ``sh`` block, to copy whole (it holds only quoted text)."""
     fence = code_block(command)
     return ["```sh" if fence[0] == "```text" else fence[0].replace("text", "sh"), *fence[1:]]
+
+
+def _background(background: Rate) -> str:
+    """The background rate and its counts; a hunt with no campaign runs to measure it on
+    (a one-off run's) says so rather than print 0% of 0."""
+    if not background.runs:
+        return "background not measured (no campaign runs)"
+    return f"background {_pct(background.rate)} ({background.failures}/{background.runs})"

@@ -214,3 +214,14 @@ def test_the_trade_off_plot_follows_the_peeling_and_marks_the_region():
     assert all(a >= b for a, b in zip(info.coverage, info.coverage[1:], strict=False))
     assert info.chosen == (REGION.coverage, REGION.inside.rate)
     assert draw_tradeoff(info)  # a PNG, as the other plots
+
+
+def test_a_hunt_without_campaign_runs_says_its_background_was_not_measured():
+    data = _input()
+    measured = render(data, "md")
+    assert "background 2% (1/50)" in measured
+    alone = replace(data.result, analysis=replace(ANALYSIS, background=rate(0, 0)))
+    data = replace(data, result=alone)
+    assert "background not measured (no campaign runs)" in render(data, "md")
+    html = render(data, "html")
+    assert "no campaign runs" in html and "0/0" not in html
