@@ -172,3 +172,17 @@ def test_runs_of_a_python_function_are_hunted_from_python_only(tmp_path, capsys,
     code, _, err = run_cli(capsys, "hunt", failed, "--store", str(folder))
     assert code == 2 and err.count("\n") == 1
     assert "only Python can hand in again: hunter.hunt(store, RUN_ID, sut=FUNCTION)" in err
+
+
+def test_errors_that_share_a_long_beginning_show_where_they_differ() -> None:
+    from hunter.cli.app import _distinct
+
+    head = "Inspect task 'inspect_evals/agentic_misalignment' failed to build: goal value"
+    lines = [f"{head} 'x' is not ethical", f"{head} 'y' is not global"]
+    shown = _distinct(lines)
+    assert shown == [
+        "Inspect task 'inspect_ev ... 'x' is not ethical",
+        "Inspect task 'inspect_ev ... 'y' is not global",
+    ]
+    assert _distinct(["a short one", "a short two"]) == ["a short one", "a short two"]
+    assert _distinct([lines[0]]) == [lines[0]]

@@ -4,6 +4,7 @@ the two consoles and the live progress bar. Commands live one group per module b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,10 +66,27 @@ def print_common_errors(runs: Iterable[Run], *, console: Console | None = None) 
     console = console or out
     total = sum(r.error is not None for r in runs)
     console.print(f"most frequent errors (of {total}):")
-    for message, count in top:
+    lines = _distinct([" ".join(message.split()) for message, _ in top])
+    for line, (_, count) in zip(lines, top, strict=True):
         # an error message is the SUT's text: never rich markup, cut to one line
-        line = " ".join(message.split())
         console.print(Text(f"  {count:>4}  {line[:200]}"), no_wrap=True, overflow="ellipsis")
+
+
+SHARED_HEAD = 24
+"""Characters of a long shared beginning kept before the part where error messages differ."""
+
+
+def _distinct(lines: list[str]) -> list[str]:
+    """The lines with a long beginning they all share elided (``head ... rest``), so that
+    messages cut to one terminal line still show where they differ ("task failed to build:
+    goal 'x' is not ethical" / "... not global")."""
+    if len(lines) < 2:
+        return lines
+    shared = os.path.commonprefix(lines)  # noqa: RUF071 - characters of messages, not paths
+    start = shared.rfind(" ") + 1  # back to the start of the word where they part
+    if start <= 2 * SHARED_HEAD:
+        return lines
+    return [f"{line[:SHARED_HEAD].rstrip()} ... {line[start:]}" for line in lines]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
