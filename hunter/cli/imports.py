@@ -44,9 +44,10 @@ def import_inspect_command(
     if as_json:
         print_json(summary.to_json())
         return
-    out.print(
-        f"imported {summary.runs} samples ({summary.errors} errors) into "
-        f"{', '.join(summary.campaign_ids)}"
-    )
+    samples = "1 sample" if summary.runs == 1 else f"{summary.runs} samples"
+    into = f" into {', '.join(summary.campaign_ids)}" if summary.campaign_ids else ""
+    out.print(f"imported {samples} ({summary.errors} errors){into}")
+    if summary.skipped:
+        out.print(f"{summary.skipped} already in the store (imported before): not stored again")
     if summary.failed_run_ids:
         out.print("failed runs: " + " ".join(summary.failed_run_ids))

@@ -25,6 +25,8 @@ class ImportSummary:
     failed_run_ids: tuple[str, ...]
     errors: int
     campaign_ids: tuple[str, ...]
+    skipped: int = 0
+    """Samples already in the store (the same log imported again), not stored twice."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -32,6 +34,7 @@ class ImportSummary:
             "failed_run_ids": list(self.failed_run_ids),
             "errors": self.errors,
             "campaign_ids": list(self.campaign_ids),
+            "skipped": self.skipped,
         }
 
 
@@ -60,6 +63,12 @@ def infer_space(rows: Sequence[Mapping[str, Value]]) -> Space:
     return Space(tuple(specs))
 
 
+IMPORTED_TIMEOUT = 900.0
+"""Seconds a re-run of an imported sample may take (``hunt --timeout`` changes it). An agent
+eval's sample is many model calls and tool uses, and a real model takes minutes over it: the
+60 s default of hunter's own SUTs would turn slow samples into errors."""
+
+
 def import_inspect(
     store: Store,
     paths: Sequence[str],
@@ -80,6 +89,9 @@ def import_inspect(
 
     parse_fail_rule(fail_when)  # a bad rule is reported before any log is read
     samples = read_inspect_logs(list(paths), fail_when)
+    stored = _imported_samples(store)
+    fresh = [s for s in samples if s.extra.get("inspect_sample_uuid") not in stored]
+    skipped, samples = len(samples) - len(fresh), fresh
     cmap: CoverageMap | None = load_map(map_path) if map_path else None
     given = load_space(space_path) if space_path else None
     by_sut: dict[str, list[ImportedSample]] = {}
@@ -99,7 +111,9 @@ def import_inspect(
                 extra: dict[str, Any] = {"log_dir": log_dir}
                 if fixed:
                     extra["task_args"] = fixed
-                options = SutOptions(model=model, fail_when=fail_when, extra=extra)
+                options = SutOptions(
+                    model=model, fail_when=fail_when, extra=extra, timeout=IMPORTED_TIMEOUT
+                )
                 map_file = str(Path(map_path).resolve()) if map_path else None
                 setup = HuntSetup(sut, options, cmap, map_file, space)
                 record = store.add_campaign(setup, kind="import", logs=[str(p) for p in paths])
@@ -114,7 +128,19 @@ def import_inspect(
             errors += run.error is not None
             if run.failed:
                 failed.append(run.run_id)
-    return ImportSummary(len(samples), tuple(failed), errors, tuple(campaign_ids))
+    return ImportSummary(len(samples), tuple(failed), errors, tuple(campaign_ids), skipped)
+
+
+def _imported_samples(store: Store) -> set[str]:
+    """The Inspect sample UUIDs the store's imports hold already: importing a log again (or
+    a folder of logs, some new) stores only the samples it has not seen."""
+    imports = {c.campaign_id for c in store.campaigns(kind="import")}
+    return {
+        str(run.extra["inspect_sample_uuid"])
+        for cid in imports
+        for run in store.runs(campaign_id=cid)
+        if run.extra.get("inspect_sample_uuid")
+    }
 
 
 def _plan(

@@ -44,7 +44,11 @@ def test_import_then_hunt_through_inspect(tmp_path, capsys, eval_log):
     )
     imported = json.loads(capsys.readouterr().out)
     assert code == 0 and imported["runs"] == 6 and imported["errors"] == 0
-    assert imported["failed_run_ids"]
+    assert imported["failed_run_ids"] and imported["skipped"] == 0
+    # the same logs again store nothing twice
+    code = main(["import", "inspect", *eval_log, "--json", "--store", store])
+    again = json.loads(capsys.readouterr().out)
+    assert code == 0 and (again["runs"], again["skipped"], again["campaign_ids"]) == (0, 6, [])
     origin = imported["failed_run_ids"][0]
     code = main(["show", origin, "--json", "--store", store])
     shown = json.loads(capsys.readouterr().out)
