@@ -89,15 +89,19 @@ def import_inspect(
 
     parse_fail_rule(fail_when)  # a bad rule is reported before any log is read
     samples = read_inspect_logs(list(paths), fail_when)
-    stored = _imported_samples(store)
-    fresh = [s for s in samples if s.extra.get("inspect_sample_uuid") not in stored]
-    skipped, samples = len(samples) - len(fresh), fresh
     cmap: CoverageMap | None = load_map(map_path) if map_path else None
     given = load_space(space_path) if space_path else None
     by_sut: dict[str, list[ImportedSample]] = {}
     for sample in samples:
         by_sut.setdefault(sample.sut, []).append(sample)
     plans = [_plan(sut, group, given, cmap) for sut, group in by_sut.items()]
+    stored = _imported_samples(store)  # every log checked first: a bad one is still refused
+    fresh = [
+        (sut, space, [r for r in rows if r[0].extra.get("inspect_sample_uuid") not in stored])
+        for sut, space, rows in plans
+    ]
+    skipped = len(samples) - sum(len(rows) for _, _, rows in fresh)
+    plans = [plan for plan in fresh if plan[2]]
     log_dir = str((Path(store.folder or ".") / "inspect-logs").resolve())
     failed: list[str] = []
     errors = 0
@@ -106,11 +110,14 @@ def import_inspect(
         campaigns: dict[tuple[str, str | None], str] = {}
         for sample, attributes, fixed in rows:
             model = sample.extra.get("model")
-            key = (json.dumps(fixed, sort_keys=True, default=str), model)
+            roles = sample.extra.get("inspect_model_roles")
+            key = (json.dumps([fixed, roles], sort_keys=True, default=str), model)
             if key not in campaigns:
                 extra: dict[str, Any] = {"log_dir": log_dir}
                 if fixed:
                     extra["task_args"] = fixed
+                if roles:
+                    extra["model_roles"] = roles
                 options = SutOptions(
                     model=model, fail_when=fail_when, extra=extra, timeout=IMPORTED_TIMEOUT
                 )
@@ -128,7 +135,8 @@ def import_inspect(
             errors += run.error is not None
             if run.failed:
                 failed.append(run.run_id)
-    return ImportSummary(len(samples), tuple(failed), errors, tuple(campaign_ids), skipped)
+    imported = len(samples) - skipped
+    return ImportSummary(imported, tuple(failed), errors, tuple(campaign_ids), skipped)
 
 
 def _imported_samples(store: Store) -> set[str]:

@@ -6,6 +6,7 @@ private business and changes between releases.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -143,12 +144,25 @@ def sample_verdicts(
 
 def _sample_error(sample: EvalSample) -> str | None:
     if sample.error is not None:
-        first = str(sample.error.message).strip().splitlines()[:1] or ["no message"]
-        return f"Inspect sample error: {first[0][:300]}"
+        return f"Inspect sample error: {_error_text(str(sample.error.message))}"
     if getattr(sample, "invalidation", None) is not None:
         reason = getattr(sample.invalidation, "reason", None)
         return "Inspect sample invalidated" + (f": {reason}" if reason else "")
     return None
+
+
+def _error_text(message: str, limit: int = 300) -> str:
+    """An Inspect error message as one line of plain text: Inspect writes some with rich
+    markup (``[bold]ERROR[/bold]: ... Install with:`` then the command on the next line), so
+    the markup is dropped and the lines joined, up to ``limit`` characters."""
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    plain = message
+    if "[/" in message:  # closing tags: markup (a bare "list[str]" in a message stays)
+        with contextlib.suppress(MarkupError):
+            plain = Text.from_markup(message).plain
+    return " ".join(plain.split())[:limit] or "no message"
 
 
 def _unscored(scores: Mapping[str, Any] | None, rule: FailRule | None) -> str | None:
@@ -167,8 +181,22 @@ def _unscored(scores: Mapping[str, Any] | None, rule: FailRule | None) -> str | 
     )
 
 
+def model_roles(log: EvalLog) -> dict[str, str]:
+    """The eval's model roles (``--model-role mark=MODEL``) by name: a re-run of its task needs
+    them bound as they were, or a role falls back to the task's default model (make_me_pay's
+    mark, a grader), which may not be the one the eval used, or not even installed."""
+    roles: dict[str, str] = {}
+    for role, config in (getattr(log.eval, "model_roles", None) or {}).items():
+        first = config[0] if isinstance(config, list) and config else config
+        model = getattr(first, "model", None)
+        if model:
+            roles[str(role)] = str(model)
+    return roles
+
+
 def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[ImportedSample]:
     """The samples of one log that Inspect has already read (or just produced)."""
+    roles = model_roles(log)
     task_args = _unreserved(log.eval.task_args)
     passed = _unreserved(log.eval.task_args_passed)
     attributes = _scalars(task_args)
@@ -199,6 +227,7 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
                     "inspect_task_registry_name": log.eval.task_registry_name,
                     "inspect_eval_id": log.eval.eval_id,
                     "model": log.eval.model,
+                    **({"inspect_model_roles": roles} if roles else {}),
                     "fail_when": str(rule) if rule else None,
                     "tokens": sum(u.total_tokens for u in usage.values()),
                     "inspect_metadata": metadata,

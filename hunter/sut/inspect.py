@@ -70,6 +70,8 @@ class InspectSut(Sut):
     Attributes:
         log_dir: absolute folder of the logs (the store's ``inspect-logs`` during a hunt).
         fixed: the fixed task arguments passed to every scenario.
+        model_roles: the models bound to the task's roles (an imported eval's
+            ``--model-role``), passed to every ``eval()``.
         sample_id: the id of the sample every scenario keeps of a dataset of several, or None.
         time_limit: ``--timeout`` in whole seconds (rounded up), each sample's time limit.
     """
@@ -86,6 +88,7 @@ class InspectSut(Sut):
         self.log_dir = str(Path(str(options.extra.get("log_dir") or LOG_FOLDER)).resolve())
         self.fixed: dict[str, Any] = dict(options.extra.get("task_args") or {})
         self.sample_id: Any = options.extra.get("sample_id")
+        self.model_roles: dict[str, str] = dict(options.extra.get("model_roles") or {})
         self.time_limit = max(1, math.ceil(options.timeout))
         self.func = self._task_function()
         self.params: frozenset[str] = frozenset()
@@ -294,6 +297,7 @@ class InspectSut(Sut):
             logs = inspect_eval(
                 tasks,
                 model=self.options.model,
+                model_roles=dict(self.model_roles) or None,
                 log_dir=self.log_dir,
                 display="none",
                 score_display=False,

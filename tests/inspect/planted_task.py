@@ -242,3 +242,23 @@ def security_and_utility():  # type: ignore[no-untyped-def]
         return Score(value={"security": INCORRECT, "utility": CORRECT})
 
     return score
+
+
+@solver
+def ask_the_mark():  # type: ignore[no-untyped-def]
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        from inspect_ai.model import get_model
+
+        mark = get_model(role="mark", default="hunterfake-unbound/none")
+        state.output.completion = (await mark.generate(state.input_text)).completion
+        return state
+
+    return solve
+
+
+@task
+def marked(tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """A task with a model role (as make_me_pay's mark): unbound, it falls back to a default
+    that does not exist here; the echoing mark says "leverage" back when the tone is urgent."""
+    text = "Use leverage now." if tone == "urgent" else "A calm request."
+    return Task(dataset=[Sample(input=text)], solver=ask_the_mark(), scorer=says_leverage())

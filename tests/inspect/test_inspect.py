@@ -147,3 +147,27 @@ def test_ctrl_c_during_a_hunt_stops_it_resumable_with_nothing_of_the_batch_store
     with Store(store) as s:
         (hunt,) = s.hunts()
         assert hunt.status == "running" and s.runs(hunt_id=hunt.hunt_id) == []
+
+
+def test_a_hunt_binds_the_model_roles_of_the_imported_eval(tmp_path, capsys):
+    """make_me_pay's mark, a grader: a task's role model is bound on every re-run as the
+    imported eval bound it, or each scenario falls back to the task's default model."""
+    from inspect_ai import eval as inspect_eval
+
+    task = f"{Path(__file__).parent / 'planted_task.py'}@marked"
+    logs = inspect_eval(
+        task,
+        model="hunterfake/echo",
+        model_roles={"mark": "hunterfake/echo"},
+        task_args={"tone": "urgent"},
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    store = str(tmp_path / "store")
+    code = main(["import", "inspect", str(logs[0].location), "--json", "--store", store])
+    imported = json.loads(capsys.readouterr().out)
+    assert code == 0 and imported["failed_run_ids"] == ["r1"]
+    code = main(["hunt", "r1", "--budget", "20", "--json", "--store", store])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0, result
+    assert result["errors"] == 0 and result["verdict"] == "bug"

@@ -167,3 +167,14 @@ def test_a_rule_naming_an_entry_the_dict_score_lacks_is_refused(tmp_path):
         InvalidConfig, match=r"no scorer 'security_and_utility\.securty'.*\.security"
     ):
         read_inspect_logs([path], "security_and_utility.securty==I")
+
+
+def test_an_inspect_error_message_is_one_line_of_plain_text():
+    from hunter.inspect_interop.logs import _error_text
+
+    marked_up = "[bold]ERROR[/bold]: Google API requires optional dependencies. Install with:"
+    assert _error_text(f"{marked_up}\n\n  pip install google-genai") == (
+        "ERROR: Google API requires optional dependencies. Install with: pip install google-genai"
+    )
+    assert _error_text("expected list[str], got [int]") == "expected list[str], got [int]"
+    assert _error_text("") == "no message"
