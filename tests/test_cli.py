@@ -227,6 +227,11 @@ def test_a_budget_capped_hunt_is_provisional_and_says_how_to_go_on(campaign, cap
         after = [r.run_id for r in s.runs(hunt_id="h1")]
         assert s.hunt("h1").done and len(s.hunts()) == 1
     assert after[:40] == before and len(after) == more["simulations"]
+    # the command that started it, run again, means the continued hunt: no second hunt
+    _, err = _hunt(capsys, store, _origin(result), "--budget", "40", "--seed", "1", "--json")
+    assert "hunt h1 already finished (same run, seed and setup, continued since to a" in err
+    with Store(store) as s:
+        assert len(s.hunts()) == 1 and len(s.runs(hunt_id="h1")) == len(after)
 
 
 def test_resume_refuses_what_it_cannot_do(campaign, capsys):

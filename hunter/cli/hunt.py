@@ -186,7 +186,12 @@ def hunt(
                 )
     hid = outcome.hunt_id
     note = None
-    if outcome.already_finished:
+    if outcome.already_finished and outcome.result.budget != (budget or DEFAULT_BUDGET):
+        note = (
+            f"hunt {hid} already finished (same run, seed and setup, continued since to a"
+            f" budget of {outcome.result.budget}); showing its result; --new to hunt again"
+        )
+    elif outcome.already_finished:
         note = (
             f"hunt {hid} already finished (same run, seed, budget and setup);"
             " showing its result; --new to hunt again"

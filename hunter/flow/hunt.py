@@ -276,7 +276,8 @@ class Hunt:
            ``settings.budget`` is larger than its budget or it had finished;
         2. the unfinished hunt started by the same command: resumed;
         3. the finished hunt of the same command (and ``early_stop``): returned as it is
-           (:attr:`done` set, nothing to run);
+           (:attr:`done` set, nothing to run); so is one that was started by this command and
+           continued since to a larger budget (``--resume``), rather than hunting again;
         4. an unfinished or budget-capped hunt of the same command but a smaller budget:
            continued to ``settings.budget``;
         5. a new hunt. ``new`` skips 2 to 4.
@@ -300,6 +301,11 @@ class Hunt:
             if finished is not None:
                 hunt = cls(store, origin, finished.settings, setup, finished, resumed=False)
                 hunt.done = finished.result
+                return hunt
+            larger = _larger_hunt(store, origin.run_id, settings, setup)
+            if larger is not None:
+                hunt = cls(store, origin, larger.settings, setup, larger, resumed=False)
+                hunt.done = larger.result
                 return hunt
             smaller = _smaller_hunt(store, origin.run_id, settings, setup)
             if smaller is not None:
@@ -770,6 +776,23 @@ class Hunt:
 def _batch_of(run: Run) -> int:
     """The batch a stored run of a hunt was proposed in (-1 when not recorded)."""
     return int(run.extra.get("batch", -1))
+
+
+def _larger_hunt(
+    store: Store, run_id: str, settings: HuntSettings, setup: HuntSetup
+) -> HuntRecord | None:
+    """The latest finished hunt of the same command continued to a larger budget than
+    ``settings.budget``: the command that started it, run again, means that hunt. (A hunt
+    started with the larger budget is another command's: never one that was continued.)"""
+    for record, key in store.hunts_of_run(run_id, settings.seed):
+        if record.budget <= settings.budget or record.settings.early_stop != settings.early_stop:
+            continue
+        if not record.settings.continue_batch:
+            continue
+        same = key == fingerprint(run_id, replace(settings, budget=record.budget), setup)
+        if same and record.status == "done" and record.result is not None:
+            return record
+    return None
 
 
 def _smaller_hunt(
