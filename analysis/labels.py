@@ -116,6 +116,11 @@ def label_region(
         crosses = coverage_map.crosses_containing(names)
         if crosses:
             cross = min(crosses, key=len)
+            if len(cross) > len(names):
+                # The region spans every cell of the cross's other dimensions: one of its
+                # buckets would weight a slice of it. The bucket over the region's own
+                # dimensions holds it all; accepting adds that cross if the map lacks it.
+                cross = tuple(d for d in coverage_map.dimension_names if d in names)
             bucket = coverage_map.bucket_of(cross, _representative(constraints, origin)) or ()
             weight = min(
                 MAX_SUGGESTED_WEIGHT,

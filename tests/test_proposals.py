@@ -508,3 +508,42 @@ def test_real_hunts_stack_their_proposals(
             c for c in comments(new_path.read_text()) if "accepted by" not in c
         ]
     assert all(size <= 8 for size in sizes), sizes
+
+
+def test_a_region_over_every_cell_of_a_crossed_dimension_weights_its_own_bucket(
+    tmp_path: Path,
+) -> None:
+    """``color in {red}`` whatever the count, in a map that crosses color with count: the
+    proposal weights the bucket color=red (its cross added on acceptance), not the one count
+    cell the origin happened to lie in."""
+    from hunter.analysis.labels import label_region
+    from hunter.analysis.refine import apply_proposal
+    from hunter.analysis.stats import rate
+    from hunter.coverage import CoverageMap
+    from hunter.regions import Constraint
+
+    cmap = CoverageMap.from_dict(
+        {
+            "name": "toy",
+            "dimensions": [
+                {"name": "color", "values": ["red", "green"]},
+                {"name": "count", "range": [1, 10], "integer": True},
+            ],
+            "crosses": [["color", "count"]],
+        }
+    )
+    box = (Constraint("color", values=("red",)),)
+    origin = {"color": "red", "count": 2}
+    label, bucket, proposal = label_region(
+        box, cmap, cmap.space, origin, None, None, rate(9, 10), rate(0, 40)
+    )
+    assert (label, bucket) == ("implementation", {"color": "red"})
+    assert proposal is not None and proposal.detail["cross"] == ["color"]
+    refined = apply_proposal(cmap, proposal)
+    assert ("color",) in refined.crosses and refined.weight_of((("color", "red"),)) > 1
+    # a region over both crossed dimensions keeps the crossed bucket
+    both = (*box, Constraint("count", max=3))
+    _, bucket, _ = label_region(
+        both, cmap, cmap.space, origin, None, None, rate(9, 10), rate(0, 40)
+    )
+    assert bucket == {"color": "red", "count": "[1.0, 4.0)"}
