@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from hunter.domain import Run, Value
     from hunter.flow.campaign import CampaignResult
     from hunter.flow.hunt import HuntOutcome, Progress
-    from hunter.records import SutOptions
+    from hunter.records import HuntSetup, SutOptions
     from hunter.store import Store
     from hunter.sut import Sut
 
@@ -39,6 +39,7 @@ __all__ = [
     "hunt_rows",
     "open_store",
     "report",
+    "rerun",
     "resume",
     "run",
     "sut_adapter",
@@ -469,11 +470,7 @@ def run(
     Raises:
         InvalidConfig: an unknown or illegal attribute, or no space to check it against.
     """
-    import numpy as np
-
     from hunter.coverage import builtin_map_path, load_map
-    from hunter.domain import Scenario
-    from hunter.executor import simulate_one
     from hunter.flow.campaign import campaign_space
     from hunter.records import HuntSetup
 
@@ -494,11 +491,43 @@ def run(
             f"SUT {str(adapter.spec)!r} declares no space: give a space or a map to check the"
             " attributes against"
         )
+    setup = HuntSetup(adapter.spec, adapter.options, cmap, map_path, full)
+    return _one_off(store, adapter, setup, attributes, seed)
+
+
+def rerun(store: Store, run_id: str, attributes: Mapping[str, Any], *, seed: int = 0) -> Run:
+    """Simulate one scenario as the stored run ``run_id`` was simulated, and store it as
+    :func:`run` does.
+
+    Everything but the scenario comes from that run's setup: the SUT and its options (an
+    Inspect task's model, fixed arguments, model roles, failure rule and sample), the map and
+    the space. A report's "simulate it again" command uses it, since a ``--sut`` string alone
+    cannot carry all that.
+
+    Raises:
+        UnknownId: no such run. InvalidConfig: an unknown or illegal attribute.
+    """
+    from hunter.flow.setup import resolve_setup
+
+    setup = resolve_setup(store, store.run(run_id))
+    return _one_off(store, sut_adapter(setup.sut, setup.options), setup, attributes, seed)
+
+
+def _one_off(
+    store: Store, adapter: Sut, setup: HuntSetup, attributes: Mapping[str, Any], seed: int
+) -> Run:
+    """One scenario (attributes left out drawn from ``seed``) simulated and stored in a
+    one-run campaign of kind ``run``."""
+    import numpy as np
+
+    from hunter.domain import Scenario
+    from hunter.executor import simulate_one
+
+    full = setup.space
     typed = {name: _coerce(full, name, value) for name, value in attributes.items()}
     scenario_attributes = full.validate(
         full.complete(typed, np.random.default_rng(seed)), "attributes"
     )
-    setup = HuntSetup(adapter.spec, adapter.options, cmap, map_path, full)
     record = store.add_campaign(setup, kind=ONE_OFF_KIND, seed=seed, n=1)
     # As a campaign's: an Inspect task's eval goes under the store, tagged and linked to its run.
     adapter.bind_campaign(record.campaign_id, store.folder)

@@ -126,6 +126,15 @@ def test_run_stores_one_scenario_and_shows_it(tmp_path, capsys) -> None:
     code, out, _ = run_cli(capsys, "show", "r2", "--json", "--store", store)
     again = json.loads(out)
     assert again["verdicts"] == run["verdicts"] and again["attributes"] == run["attributes"]
+    # --like: as run r1 was simulated, the scenario given
+    same = json.dumps(run["attributes"])
+    code, out, _ = run_cli(capsys, "run", "--like", "r1", "--seed", "5", "--attributes", same,
+                           "--json", "--store", store)  # fmt: skip
+    assert code == 0 and json.loads(out)["verdicts"] == run["verdicts"]
+    code, _, err = run_cli(capsys, "run", "--like", "r1", "--sut", "builtin:ceo", "--store", store)
+    assert code == 2 and "leave out --sut" in err
+    code, _, err = run_cli(capsys, "run", "--store", store)
+    assert code == 2 and "--like RUN_ID" in err
 
 
 def test_campaign_prints_its_most_frequent_errors(tmp_path, capsys, data_dir) -> None:

@@ -265,6 +265,7 @@ def _repro(
         agent=data.agent,
         map_path=data.map_path,
         store=data.store,
+        like=data.origin.run_id,
     )
 
 
@@ -276,19 +277,23 @@ def run_command(
     agent: str = "scripted",
     map_path: str | None = None,
     store: str | None = None,
+    like: str | None = None,
 ) -> str:
     """``hunter run --sut SUT --attributes NAME=VALUE,... --seed SEED``, quoted for a POSIX
-    shell; the attributes as a JSON object when a value holds a comma or ``=``."""
+    shell; the attributes as a JSON object when a value holds a comma or ``=``. An Inspect
+    task is run ``--like`` the run ``like`` (the hunt's origin): its model, fixed arguments,
+    model roles, rule and sample are options a ``--sut`` string cannot carry."""
     values = {k: v for k, v in sorted(attributes.items())}
     pairs = ",".join(f"{k}={v}" for k, v in values.items())
     if any(ch in str(v) for v in values.values() for ch in ",=") or any(
         not isinstance(v, str | int | float) or isinstance(v, bool) for v in values.values()
     ):
         pairs = json.dumps(values, default=str)
-    parts = ["hunter", "run", "--sut", sut, "--attributes", pairs, "--seed", str(seed)]
+    how = ["--like", like] if like is not None and sut.startswith("inspect:") else ["--sut", sut]
+    parts = ["hunter", "run", *how, "--attributes", pairs, "--seed", str(seed)]
     if agent != "scripted" and sut.startswith("builtin:"):
         parts += ["--agent", agent]
-    if map_path is not None and not sut.startswith("builtin:"):
+    if map_path is not None and how[0] == "--sut" and not sut.startswith("builtin:"):
         parts += ["--map", map_path]
     if store not in (None, "runs"):
         parts += ["--store", str(store)]

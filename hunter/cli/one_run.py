@@ -52,8 +52,19 @@ def parse_attributes(
     return merged
 
 
+LIKE_EXCLUDES = ("sut", "map_path", "space_path", "agent", "judge", "model")
+"""Options ``--like`` takes from the stored run instead."""
+
+
 @cli.command("run")
-@click.option("--sut", required=True, help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
+@click.option("--sut", help="builtin:ceo, MODULE:FUNC, file.py:FUNC or cmd:CMD.")
+@click.option(
+    "--like",
+    "like",
+    metavar="RUN_ID",
+    help="Simulate as this stored run was simulated: its SUT with every option (an Inspect"
+    " task's model, fixed arguments, model roles, rule), map and space; instead of --sut.",
+)
 @click.option(
     "--attributes",
     "attributes",
@@ -89,7 +100,8 @@ def parse_attributes(
 @json_option
 @store_option
 def one_run(
-    sut: str,
+    sut: str | None,
+    like: str | None,
     attributes: dict[str, Any],
     seed: int,
     map_path: str | None,
@@ -102,20 +114,37 @@ def one_run(
     store_dir: str,
 ) -> None:
     """Simulate one scenario, store it as a run and show it (hunt it like any failed run)."""
-    from hunter.api import run
+    from hunter.api import rerun, run
+    from hunter.errors import InvalidConfig
     from hunter.records import SutOptions
 
+    if like is not None:
+        context = click.get_current_context()
+        given = [
+            f"--{name.removesuffix('_path')}"
+            for name in LIKE_EXCLUDES
+            if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+        ]
+        if given:
+            raise InvalidConfig(f"--like takes the SUT and its options from run {like}: leave out"
+                                f" {', '.join(given)}")  # fmt: skip
+    elif sut is None:
+        raise InvalidConfig("Missing option '--sut' (or --like RUN_ID: as a stored run was)")
     options = apply_limits(SutOptions(agent=agent, judge=judge, model=model), limits)
     with open_store(store_dir) as store:
-        stored = run(
-            store,
-            sut,
-            attributes,
-            seed=seed,
-            map=map_path,
-            space=space_path,
-            options=options,
-        )
+        if like is not None:
+            stored = rerun(store, like, attributes, seed=seed)
+        else:
+            assert sut is not None
+            stored = run(
+                store,
+                sut,
+                attributes,
+                seed=seed,
+                map=map_path,
+                space=space_path,
+                options=options,
+            )
     if as_json:
         print_json(stored.to_json(events=True))
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 from hunter.cli import main
@@ -167,7 +168,15 @@ def test_a_hunt_binds_the_model_roles_of_the_imported_eval(tmp_path, capsys):
     code = main(["import", "inspect", str(logs[0].location), "--json", "--store", store])
     imported = json.loads(capsys.readouterr().out)
     assert code == 0 and imported["failed_run_ids"] == ["r1"]
-    code = main(["hunt", "r1", "--budget", "20", "--json", "--store", store])
+    code = main(["hunt", "r1", "--budget", "48", "--json", "--store", store])
     result = json.loads(capsys.readouterr().out)
     assert code == 0, result
-    assert result["errors"] == 0 and result["verdict"] == "bug"
+    assert result["errors"] == 0 and result["verdict"] == "bug" and result["regions"]
+    # the report's command simulates the minimal scenario as the hunt did: roles, model, rule
+    code = main(["report", result["hunt_id"], "--store", store])
+    report = capsys.readouterr().out
+    command = next(line for line in report.splitlines() if "hunter run --like r1" in line)
+    args = shlex.split(command[command.index("hunter run") : command.rindex(store) + len(store)])
+    code = main([*args[1:], "--json"])
+    again = json.loads(capsys.readouterr().out)
+    assert code == 0 and again["error"] is None and again["failed"], again
