@@ -242,10 +242,12 @@ def show_run(console: Console, run: Run) -> None:
             (result, colour),
             f"  sut {run.sut}  seed {run.seed}  from {origin}",
             f" (perturbed from {run.parent_run_id} by {run.strategy})" if run.parent_run_id else "",
-        )
+        ),
+        soft_wrap=False,  # wrapped at the console's width (a long SUT name)
     )
     if run.error:
-        console.print(Text(f"error: {run.error}"))
+        for line in _hanging(console, f"error: {run.error}", 7):
+            console.print(Text(line))
     attrs = Table(show_header=False, box=None)
     for key, value in run.attributes().items():
         attrs.add_row(key, Text(str(value)))
