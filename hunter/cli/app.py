@@ -44,6 +44,14 @@ def open_store(store_dir: str) -> Store:
     return Store(store_dir)
 
 
+def given_on_command_line(names: Iterable[str]) -> list[str]:
+    """Which of the current command's parameters (by name) the user typed, defaults aside: an
+    option that cannot go with another is refused only when given."""
+    context = click.get_current_context()
+    source = click.core.ParameterSource.COMMANDLINE
+    return [name for name in names if context.get_parameter_source(name) is source]
+
+
 def print_json(data: Any) -> None:
     """Strict JSON (no NaN or Infinity), secrets redacted; control characters come out as
     ``\\u`` escapes, so the terminal never sees them."""

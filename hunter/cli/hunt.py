@@ -13,6 +13,7 @@ from rich.text import Text
 from hunter.cli.app import (
     cli,
     err,
+    given_on_command_line,
     json_option,
     open_store,
     out,
@@ -131,12 +132,7 @@ def hunt(
 
     with open_store(store_dir) as store:
         if resume_id is not None:
-            context = click.get_current_context()
-            given = [
-                name
-                for name in SHAPING
-                if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
-            ]
+            given = given_on_command_line(SHAPING)
             if given:
                 flag = "--" + given[0].replace("_path", "").replace("_", "-")
                 flag = "-T" if given[0] == "task_args" else flag

@@ -13,7 +13,15 @@ from typing import Any
 import click
 from rich.text import Text
 
-from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
+from hunter.cli.app import (
+    cli,
+    given_on_command_line,
+    json_option,
+    open_store,
+    out,
+    print_json,
+    store_option,
+)
 from hunter.cli.sut_limits import apply_limits, limit_options
 
 
@@ -119,12 +127,7 @@ def one_run(
     from hunter.records import SutOptions
 
     if like is not None:
-        context = click.get_current_context()
-        given = [
-            f"--{name.removesuffix('_path')}"
-            for name in LIKE_EXCLUDES
-            if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
-        ]
+        given = [f"--{name.removesuffix('_path')}" for name in given_on_command_line(LIKE_EXCLUDES)]
         if given:
             raise InvalidConfig(f"--like takes the SUT and its options from run {like}: leave out"
                                 f" {', '.join(given)}")  # fmt: skip
