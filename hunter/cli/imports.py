@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from hunter.cli.app import (
@@ -48,6 +50,11 @@ def import_inspect_command(
     into = f" into {', '.join(summary.campaign_ids)}" if summary.campaign_ids else ""
     out.print(f"imported {samples} ({summary.errors} errors){into}")
     if summary.skipped:
-        out.print(f"{summary.skipped} already in the store (imported before): not stored again")
+        note = (
+            f"{summary.skipped} already in the store (imported before): not stored again;"
+            " to judge them by another --fail-when, import into a new --store"
+        )
+        for line in textwrap.wrap(note, 80, subsequent_indent="  "):
+            out.print(line)
     if summary.failed_run_ids:
         out.print("failed runs: " + " ".join(summary.failed_run_ids))
