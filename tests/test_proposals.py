@@ -151,20 +151,22 @@ def test_same_refinement_is_one_pending_proposal(tmp_path: Path, ceo_map: Path) 
     ]
 
 
+def _strictness(cut: float) -> dict[str, Any]:
+    """An add_dimension proposal's detail for regulator_strictness cut at ``cut``."""
+    attribute = {"name": "regulator_strictness", "range": [0.0, 1.0], "bins": [0.0, cut, 1.0]}
+    return {"attribute": attribute, "constraint": {"max": cut}}
+
+
 def test_a_refinement_two_regions_propose_keeps_both_regions_numbers(
     tmp_path: Path, ceo_map: Path
 ) -> None:
     # Two hunts find edges of one missing dimension at different places (one region is
     # regulator_strictness <= 0.048, another >= 0.782): the map must get both cuts, whichever
     # hunt proposed first, or a campaign on the next version cannot tell the first apart.
-    def strictness(cut: float) -> dict[str, Any]:
-        attribute = {"name": "regulator_strictness", "range": [0.0, 1.0], "bins": [0.0, cut, 1.0]}
-        return {"attribute": attribute, "constraint": {"max": cut}}
-
     with Store(tmp_path / "s") as s:
-        p1 = s.add_proposal("h1", "R2", "add_dimension", strictness(0.782), str(ceo_map))
-        assert s.add_proposal("h4", "R1", "add_dimension", strictness(0.048), str(ceo_map)) == p1
-        assert s.add_proposal("h4", "R1", "add_dimension", strictness(0.048), str(ceo_map)) == p1
+        p1 = s.add_proposal("h1", "R2", "add_dimension", _strictness(0.782), str(ceo_map))
+        assert s.add_proposal("h4", "R1", "add_dimension", _strictness(0.048), str(ceo_map)) == p1
+        assert s.add_proposal("h4", "R1", "add_dimension", _strictness(0.048), str(ceo_map)) == p1
         merged = s.proposal(p1).detail
         assert merged["attribute"]["bins"] == [0.0, 0.048, 0.782, 1.0]
         assert merged["constraint"] == {"max": 0.782}  # the first region's own split
@@ -182,21 +184,17 @@ def test_a_refinement_two_regions_propose_keeps_both_regions_numbers(
 def test_a_resumed_hunts_proposal_takes_its_new_edge_while_only_it_supports_it(
     tmp_path: Path, ceo_map: Path
 ) -> None:
-    def strictness(cut: float) -> dict[str, Any]:
-        attribute = {"name": "regulator_strictness", "range": [0.0, 1.0], "bins": [0.0, cut, 1.0]}
-        return {"attribute": attribute, "constraint": {"max": cut}}
-
     with Store(tmp_path / "s") as s:
-        p1 = s.add_proposal("h1", "R1", "add_dimension", strictness(0.059), str(ceo_map))
+        p1 = s.add_proposal("h1", "R1", "add_dimension", _strictness(0.059), str(ceo_map))
         # resumed with more budget, the edge moves: accepting must write where it lies now
-        assert s.add_proposal("h1", "R1", "add_dimension", strictness(0.049), str(ceo_map)) == p1
-        assert s.proposal(p1).detail == strictness(0.049)
+        assert s.add_proposal("h1", "R1", "add_dimension", _strictness(0.049), str(ceo_map)) == p1
+        assert s.proposal(p1).detail == _strictness(0.049)
         # once another region stands behind it, the proposal holds both regions' numbers
-        assert s.add_proposal("h2", "R1", "add_dimension", strictness(0.8), str(ceo_map)) == p1
-        assert s.add_proposal("h1", "R1", "add_dimension", strictness(0.05), str(ceo_map)) == p1
+        assert s.add_proposal("h2", "R1", "add_dimension", _strictness(0.8), str(ceo_map)) == p1
+        assert s.add_proposal("h1", "R1", "add_dimension", _strictness(0.05), str(ceo_map)) == p1
         assert s.proposal(p1).detail["attribute"]["bins"] == [0.0, 0.049, 0.8, 1.0]
         s.decide_proposal(p1, "rejected", who="me", reason="noise")
-        s.add_proposal("h2", "R1", "add_dimension", strictness(0.7), str(ceo_map))
+        s.add_proposal("h2", "R1", "add_dimension", _strictness(0.7), str(ceo_map))
         assert s.proposal(p1).detail["attribute"]["bins"] == [0.0, 0.049, 0.8, 1.0]  # decided
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures.cli import run_cli
@@ -146,15 +147,19 @@ def test_triage_finds_each_planted_bug_once_and_calls_flukes():
     assert row["simulations"] <= row["one_by_one"] / 2, row
 
 
-@pytest.mark.slow
-def test_triage_is_resumable_and_marks_runs_same_or_new(tmp_path, capsys):
+def _three_bugs_campaign(store: Store) -> tuple[Any, TriageLandscapeSut, str]:
+    """A campaign of 200 runs on the three-bug triage landscape: its landscape, SUT and ID."""
     landscape = LANDSCAPES["three_bugs"]
     sut = TriageLandscapeSut("triage:three_bugs")
+    cid = run_campaign(store, landscape.coverage_map, landscape.space, sut, n=200, seed=1)
+    return landscape, sut, cid.campaign_id
+
+
+@pytest.mark.slow
+def test_triage_is_resumable_and_marks_runs_same_or_new(tmp_path, capsys):
     folder = tmp_path / "store"
     with Store(folder) as store:
-        cid = run_campaign(
-            store, landscape.coverage_map, landscape.space, sut, n=200, seed=1
-        ).campaign_id
+        _, sut, cid = _three_bugs_campaign(store)
         first = triage(store, cid, budget=900, hunt_budget=150, seed=1, sut=sut)
         stored = len(store.runs())
         again = triage(store, cid, budget=900, hunt_budget=150, seed=1, sut=sut)
@@ -196,13 +201,9 @@ def test_bench_table_fits_80_columns(capsys):
 
 @pytest.mark.slow
 def test_a_users_hunt_is_known_to_the_triage_and_numbered_as_everywhere(tmp_path, capsys):
-    landscape = LANDSCAPES["three_bugs"]
-    sut = TriageLandscapeSut("triage:three_bugs")
     folder = tmp_path / "store"
     with Store(folder) as store:
-        cid = run_campaign(
-            store, landscape.coverage_map, landscape.space, sut, n=200, seed=1
-        ).campaign_id
+        landscape, sut, cid = _three_bugs_campaign(store)
         planted = [r for r in store.runs(failed=True) if landscape.plant_at(r.attributes())]
         # the user hunts one failure with the seed and budget the triage will use
         mine = run_hunt(store, planted[-1].run_id, HuntSettings(budget=150, seed=1), sut=sut)
