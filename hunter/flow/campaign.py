@@ -139,19 +139,15 @@ def prior_campaign_runs(
 ) -> list[Run]:
     """Runs of earlier campaigns on the same map and SUT (made before campaign ``before``, if
     given): their hits count toward coverage."""
-    out = []
-    ids = {}
-    made = [c.campaign_id for c in store.campaigns()]
-    last = made.index(before) if before in made else len(made)
-    for run in store.runs(campaigns_only=True, sut=sut):
-        cid = run.campaign_id or ""
-        if cid not in ids:
-            recorded = store.campaign(cid).setup.coverage_map
-            earlier = cid in made and made.index(cid) < last
-            ids[cid] = earlier and recorded is not None and recorded.name == coverage_map.name
-        if ids[cid]:
-            out.append(run)
-    return out
+    made = store.campaigns()
+    ids = [c.campaign_id for c in made]
+    earlier = made[: ids.index(before)] if before in ids else made
+    counted = {
+        c.campaign_id
+        for c in earlier
+        if c.setup.coverage_map is not None and c.setup.coverage_map.name == coverage_map.name
+    }
+    return [r for r in store.runs(campaigns_only=True, sut=sut) if r.campaign_id in counted]
 
 
 def unfinished_campaign(store: Store, setup: HuntSetup, seed: int, n: int) -> str | None:
