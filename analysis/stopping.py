@@ -47,7 +47,7 @@ The rule reads analyses and runs only (no I/O); the hunt loop runs one analysis 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from hunter.analysis.edges import edge_zones, outcome_points
 from hunter.analysis.stats import fisher_greater, holm
@@ -105,6 +105,7 @@ def settled(
     runs: Sequence[Run],
     space: Space,
     origin_checks: frozenset[str],
+    unrunnable: Collection[tuple[str, Value]] = (),
 ) -> bool:
     """Whether the hunt's answer has stopped changing.
 
@@ -113,6 +114,8 @@ def settled(
         runs: the hunt's runs so far (the last analysis was made from them).
         space: the hunt's space (numeric ranges scale the tolerances).
         origin_checks: the checks the origin failed; failing one of them is failing like it.
+        unrunnable: ``(attribute, value)`` pairs the SUT errors on and the search no longer
+            proposes; their cells are not screened, since they can never hold a valid run.
     """
     if not history:
         return False
@@ -142,7 +145,7 @@ def settled(
         and edges_pinned(region, runs, space, origin_checks)
         and edges_sharp(region, runs, space, origin_checks)
         and excluded_values_confirmed(region, fresh, origin_checks)
-        and screened(region, fresh, space, origin_checks)
+        and screened(region, fresh, space, origin_checks, unrunnable)
     )
 
 
@@ -278,7 +281,11 @@ def _cells(region: Region, space: Space) -> list[tuple[str, Constraint]]:
 
 
 def screened(
-    region: Region, runs: Sequence[Run], space: Space, origin_checks: frozenset[str]
+    region: Region,
+    runs: Sequence[Run],
+    space: Space,
+    origin_checks: frozenset[str],
+    unrunnable: Collection[tuple[str, Value]] = (),
 ) -> bool:
     """Whether the inside of ``region`` was screened for a split and none was found.
 
@@ -300,7 +307,12 @@ def screened(
         for spec in space.attributes
         if 2 * sum(a.get(spec.name) is not None for a, _ in inside) >= total
     }
-    cells = [(name, cell) for name, cell in _cells(region, space) if cell.attribute in present]
+    cells = [
+        (name, cell)
+        for name, cell in _cells(region, space)
+        if cell.attribute in present
+        and not (cell.values is not None and (cell.attribute, cell.values[0]) in unrunnable)
+    ]
     if not cells:
         return True
     level = failures / total

@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from hunter.analysis.stats import BUG_ALPHA, FLUKE_BETA, hypotheses, passes_to_call_fluke
 from hunter.perturbers.base import HuntContext, Perturber, Proposal
 from hunter.perturbers.registry import get_perturber
+from hunter.perturbers.sut_errors import error_prone_values, steer_clear
 
 DEFAULT_STRATEGIES = (
     "replay",
@@ -207,7 +208,16 @@ class Allocator:
     def next_batch(
         self, context: HuntContext, rng: np.random.Generator, max_n: int
     ) -> list[Proposal]:
-        """Up to ``max_n`` proposals; [] only when every strategy is out of ideas."""
+        """Up to ``max_n`` proposals; [] only when every strategy is out of ideas. Values the
+        SUT keeps erroring on are redrawn (:mod:`hunter.perturbers.sut_errors`)."""
+        batch = self._batch(context, rng, max_n)
+        avoid = error_prone_values(context.observations, context.space, context.origin.attributes())
+        if not avoid:
+            return batch
+        steered = steer_clear([p.scenario for p in batch], avoid, context.space, rng)
+        return [replace(p, scenario=s) for p, s in zip(batch, steered, strict=True)]
+
+    def _batch(self, context: HuntContext, rng: np.random.Generator, max_n: int) -> list[Proposal]:
         if max_n <= 0:
             return []
         if len(self.perturbers) == 1:

@@ -19,6 +19,7 @@ from hunter.analysis.report.context import (
 )
 from hunter.analysis.report.sanitize import code, code_block, code_cell
 from hunter.regions import Rate
+from hunter.text_safety import markdown_text
 
 
 def _pct(x: float) -> str:
@@ -55,6 +56,7 @@ def render_markdown(data: ReportInput) -> str:
         )
     if note.command is not None:
         lines[-1] += f" Continue with {code(note.command)}."
+    lines += [f"Note: {markdown_text(extra)}." for extra in a.notes]
     if not a.regions:
         lines += ["", "No failing region stands out from the background."]
     suggestions = data.suggestions

@@ -127,6 +127,9 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
     if note.command is not None:
         # never broken by the console: it must paste back whole
         console.print(Text.assemble("continue with: ", (note.command, "bold")), soft_wrap=True)
+    for extra in analysis.notes:
+        for line in _wrap(f"note: {extra}"):
+            console.print(Text(line))
     for region in analysis.regions:
         constraints = (
             "; ".join(f"{c.attribute} {_constraint_text(c)}" for c in region.constraints)

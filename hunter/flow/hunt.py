@@ -44,6 +44,7 @@ from hunter.flow.dashboard import journal_path, write_journal
 from hunter.flow.setup import fingerprint, resolve_setup
 from hunter.perturbers import Allocator
 from hunter.perturbers.base import HuntContext, Proposal, new_seed
+from hunter.perturbers.sut_errors import ErrorProneValue, error_prone_values
 from hunter.records import (
     HuntRecord,
     HuntResult,
@@ -572,6 +573,7 @@ class Hunt:
                 self.context.observations,
                 self.setup.space,
                 self.context.origin_checks,
+                unrunnable={(v.attribute, v.value) for v in self._unrunnable()},
             )
         ):
             return StopReason.SETTLED
@@ -699,7 +701,7 @@ class Hunt:
                 already_finished=True,
             )
         runs = (*self.context.observations, *self.minimal_runs)
-        analysis = self.analyse(stop)
+        analysis = self._with_error_notes(self.analyse(stop))
         suggestions = self._dimension_suggestions(analysis)
         # Proposals and the result in one transaction: a kill in between stores neither, and
         # the resume finishes the hunt once.
@@ -730,6 +732,20 @@ class Hunt:
             self.continued_from,
             len(self.stored_in_order),
         )
+
+    def _unrunnable(self) -> tuple[ErrorProneValue, ...]:
+        """The values the allocator steers clear of now (it reads the same observations)."""
+        return error_prone_values(
+            self.context.observations, self.setup.space, self.context.origin.attributes()
+        )
+
+    def _with_error_notes(self, analysis: HuntAnalysis) -> HuntAnalysis:
+        """The analysis noting each value the search steered clear of because the SUT kept
+        erroring there (:mod:`hunter.perturbers.sut_errors`)."""
+        avoided = self._unrunnable()
+        if not avoided:
+            return analysis
+        return replace(analysis, notes=(*analysis.notes, *(v.note() for v in avoided)))
 
     def _with_stored_proposals(self, analysis: HuntAnalysis) -> HuntAnalysis:
         """The regions with their proposals stored. The store gives a proposal this hunt made
