@@ -5,10 +5,12 @@ from __future__ import annotations
 import inspect
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from hunter.coverage import Space
 from hunter.domain import AttributeSpec, Value
+from hunter.errors import InvalidConfig
 from hunter.inspect_interop.task_args import NONE, RESERVED
 
 
@@ -103,3 +105,61 @@ def space_from_task(task_spec: str) -> Space | None:
             AttributeSpec(name, values=values, default=default if default in values else None)
         )
     return Space(tuple(specs)) if specs else None
+
+
+def check_override_types(overrides: Mapping[str, Any], func: Any, task: str) -> None:
+    """Refuse a ``-T`` value its parameter's annotation plainly rules out (``int`` given
+    ``abc``), before the hunt's first batch makes every re-run a SUT error over it.
+
+    Only plain annotations are judged (``int``, ``float``, ``bool``, ``str``, ``Literal``,
+    ``None`` and unions of them); anything else (a model, a list, a class) is left for the task
+    to take or refuse, as ``inspect eval -T`` would.
+
+    Raises:
+        InvalidConfig: naming the parameter, the value and its annotation.
+    """
+    if func is None:
+        return
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolvable annotations: nothing to judge by
+        return
+    for name, value in overrides.items():
+        hint = hints.get(name)
+        if hint is not None and _fits(hint, value) is False:
+            raise InvalidConfig(
+                f"-T {name}={value!r}: task {task!r} declares {name}: {_words(hint)}"
+            )
+
+
+def _fits(hint: Any, value: Any) -> bool | None:
+    """Whether ``value`` can be an argument annotated ``hint`` (None: cannot tell).
+
+    Only text where a number or a flag is wanted, or a value a ``Literal`` does not list, is
+    ruled out: ``-T`` reads ``2024`` as a number, which a ``str`` parameter may well take.
+    """
+    if hint is type(None):
+        return value is None
+    if hint in (bool, int, float):
+        numeric = isinstance(value, int | float) and (hint is float or not isinstance(value, bool))
+        wanted = isinstance(value, bool) if hint is bool else numeric
+        return True if wanted else False if isinstance(value, str) else None
+    if hint is str:
+        return True if isinstance(value, str) else None
+    if typing.get_origin(hint) is typing.Literal:
+        return value in typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        verdicts = [_fits(arg, value) for arg in typing.get_args(hint)]
+        return True if True in verdicts else None if None in verdicts else False
+    return None
+
+
+def _words(hint: Any) -> str:
+    """An annotation as it reads in source (``int | None``, not ``typing.Optional[int]``)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " | ".join(_words(arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return "None"
+    if isinstance(hint, type):
+        return hint.__name__
+    return str(hint).replace("typing.", "")

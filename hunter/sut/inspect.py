@@ -25,6 +25,7 @@ from hunter.errors import HunterError, InvalidConfig, SutError, SutTimeout
 from hunter.inspect_interop.fail_rule import parse_fail_rule
 from hunter.inspect_interop.logs import check_rule_matches, samples_of_log, score_names
 from hunter.inspect_interop.space import (
+    check_override_types,
     load_task_function,
     optional_parameters,
     space_from_task,
@@ -415,6 +416,7 @@ def override_task_args(
         )
     sut = InspectSut(setup.sut, setup.options)
     check_overrides(overrides, sut.params, sut.any_params, setup.space.names, sut.task, origin)
+    check_override_types(overrides, sut.func, sut.task)
     held = {name for name in overrides if name in setup.space.names}
     given = {k: v for k, v in overrides.items() if k not in held}
     extra = dict(setup.options.extra)

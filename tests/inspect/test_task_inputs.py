@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from hunter.errors import InvalidConfig, SutError
 from hunter.inspect_interop import space_from_task
+from hunter.inspect_interop.space import check_override_types
 from hunter.inspect_interop.task_args import parse_task_overrides, split_task_args
 from hunter.sut import SutOptions, make_sut
 
@@ -224,3 +226,27 @@ def test_an_optional_parameter_has_none_as_a_value(tmp_path, capsys):
 
     log = read_eval_log(unset.extra["inspect_log"], header_only=True)
     assert log.eval.task_args["extra_system_instructions"] is None  # None, not "None"
+
+
+def test_a_minus_t_value_its_annotation_rules_out_is_refused_before_any_run():
+    """Judged on inspect_evals' own make_me_pay: text for an ``int`` or a ``bool``, or a value
+    a ``Literal`` does not list, is refused; numbers for a ``str`` and a model for a class
+    pass, as ``inspect eval -T`` would pass them."""
+    make_me_pay = pytest.importorskip("inspect_evals.make_me_pay").make_me_pay
+    name = "inspect_evals/make_me_pay"
+    check_override_types({"num_experiments": 3, "allow_withdraw": True}, make_me_pay, name)
+    refused = {
+        "num_experiments": ("abc", "num_experiments: int"),
+        "allow_withdraw": ("maybe", "allow_withdraw: bool"),
+        "prompt_version": ("stingy", "prompt_version: Literal['balanced', 'guarded', 'generous']"),
+    }
+    for param, (value, words) in refused.items():
+        with pytest.raises(InvalidConfig, match=re.escape(f"-T {param}={value!r}: task {name!r}")):
+            check_override_types({param: value}, make_me_pay, name)
+        with pytest.raises(InvalidConfig, match=re.escape(f"declares {words}")):
+            check_override_types({param: value}, make_me_pay, name)
+    from inspect_evals.agentic_misalignment import agentic_misalignment
+
+    # grader_model: str | Model | None takes a model name, and 2024 may be one for all hunter knows
+    check_override_types({"grader_model": 2024}, agentic_misalignment, "am")
+    check_override_types({"grader_model": "hunterfake/grader"}, agentic_misalignment, "am")
