@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from hunter.analysis.triage import TriageResult
     from hunter.coverage import CoverageMap, Space
     from hunter.domain import Run, Value
+    from hunter.flow.brief import Brief
     from hunter.flow.campaign import CampaignResult
     from hunter.flow.hunt import HuntOutcome, Progress
-    from hunter.records import HuntSetup, SutOptions
+    from hunter.flow.recheck import HuntRecheck
+    from hunter.records import HuntRecord, HuntSetup, SutOptions
     from hunter.store import Store
     from hunter.sut import Sut
 
@@ -364,6 +366,7 @@ def resume(
     if sut is not None:
         record = store.hunt(hunt_id)
         adapter = sut_adapter(sut, record.setup.options, workers=workers, cluster=cluster)
+        _same_function(adapter, record)
     return continue_hunt(
         store,
         hunt_id,
@@ -375,6 +378,97 @@ def resume(
         sut=adapter,
         on_progress=on_progress,
     )
+
+
+def recheck(
+    store: Store,
+    hunt_id: str,
+    *,
+    sut: str | Sut | Callable[..., Any] | None = None,
+    budget: int = 300,
+    seed: int = 0,
+    workers: int = 1,
+    cluster: str | None = None,
+    agent: str | None = None,
+) -> HuntRecheck:
+    """Recheck every region of a finished hunt after a fix: is each fixed, partly fixed or
+    still failing? The runs and the verdicts are stored, as ``hunter recheck`` stores them.
+
+    Args:
+        store: the store holding the hunt.
+        hunt_id: the finished hunt (``h1``).
+        sut: the fixed system: the fixed function, a ``--sut`` string or an adapter (default:
+            the hunt's own SUT, rebuilt; a hunt of a function needs the function again).
+        budget: simulations over all regions (300).
+        seed: the seed of every random choice.
+        workers: parallel workers. cluster: a Dask scheduler address to simulate on instead.
+        agent: the built-in world's agent to recheck with.
+
+    Returns:
+        The recheck: ``rechecks`` holds each region's verdict (``fixed``, ``partly fixed``,
+        ``still failing`` or ``inconclusive``) with its rates inside and just beyond.
+
+    Raises:
+        UnknownId: no such hunt. InvalidConfig: an unfinished hunt, or a bad SUT or budget.
+    """
+    from hunter.flow.recheck import recheck_hunt
+    from hunter.records import CALLABLE_PREFIX
+
+    record = store.hunt(hunt_id)
+    adapter: str | Sut | None = None
+    if sut is not None:
+        adapter = sut_adapter(sut, record.setup.options, workers=workers, cluster=cluster)
+    elif record.setup.sut.startswith(CALLABLE_PREFIX):
+        raise InvalidConfig(
+            f"hunt {hunt_id} is of a Python function: hand in the fixed one,"
+            f" hunter.recheck(store, {hunt_id!r}, sut=FUNCTION)"
+        )
+    return recheck_hunt(
+        store,
+        hunt_id,
+        sut=adapter,
+        agent=agent,
+        budget=budget,
+        seed=seed,
+        workers=workers,
+        cluster=cluster,
+    )
+
+
+def brief(store: Store, hunt_id: str, *, n: int = 20, seed: int = 0) -> Brief:
+    """Scenarios spanning each region of a finished hunt, for the fixer: inside the region and
+    just beyond each side, each with the evidence of a failure there (``hunter brief``).
+
+    Args:
+        n: scenarios per region. seed: the seed of every random choice.
+
+    Returns:
+        The brief; ``items`` are its scenarios (``to_json()`` is a line of ``hunter brief``).
+
+    Raises:
+        UnknownId: no such hunt. InvalidConfig: an unfinished hunt, or one with no region.
+    """
+    from hunter.flow.brief import build_brief
+
+    return build_brief(store, hunt_id, n=n, seed=seed)
+
+
+def _same_function(adapter: Sut, record: HuntRecord) -> None:
+    """Refuse to go on with a hunt on another version of its function: its runs would mix two
+    systems in one region (a fixed function is rechecked, or hunted anew).
+
+    Raises:
+        InvalidConfig: when the function's fingerprint differs from the one the hunt recorded.
+    """
+    key = "callable_sha256"
+    then, now = record.setup.options.extra.get(key), adapter.options.extra.get(key)
+    if then is not None and now is not None and then != now:
+        raise InvalidConfig(
+            f"hunt {record.hunt_id} ran another version of this function (fingerprint {then},"
+            f" now {now}): recheck the fix with hunter.recheck(store, {record.hunt_id!r},"
+            f" sut=FUNCTION), or hunt anew with hunter.hunt(store, {record.run_id!r},"
+            " sut=FUNCTION)"
+        )
 
 
 def triage(
@@ -495,14 +589,22 @@ def run(
     return _one_off(store, adapter, setup, attributes, seed)
 
 
-def rerun(store: Store, run_id: str, attributes: Mapping[str, Any], *, seed: int = 0) -> Run:
+def rerun(
+    store: Store,
+    run_id: str,
+    attributes: Mapping[str, Any],
+    *,
+    seed: int = 0,
+    sut: Sut | Callable[..., Any] | None = None,
+) -> Run:
     """Simulate one scenario as the stored run ``run_id`` was simulated, and store it as
     :func:`run` does.
 
     Everything but the scenario comes from that run's setup: the SUT and its options (an
     Inspect task's model, fixed arguments, model roles, failure rule and sample), the map and
     the space. A report's "simulate it again" command uses it, since a ``--sut`` string alone
-    cannot carry all that.
+    cannot carry all that. ``sut`` hands in a Python function again (its runs record only its
+    name), or another system to simulate with the run's map and space.
 
     Raises:
         UnknownId: no such run. InvalidConfig: an unknown or illegal attribute.
@@ -510,7 +612,9 @@ def rerun(store: Store, run_id: str, attributes: Mapping[str, Any], *, seed: int
     from hunter.flow.setup import resolve_setup
 
     setup = resolve_setup(store, store.run(run_id))
-    return _one_off(store, sut_adapter(setup.sut, setup.options), setup, attributes, seed)
+    adapter = sut_adapter(sut if sut is not None else setup.sut, setup.options)
+    setup = replace(setup, sut=adapter.spec, options=adapter.options)
+    return _one_off(store, adapter, setup, attributes, seed)
 
 
 def _one_off(

@@ -17,6 +17,9 @@ from hunter.errors import InvalidConfig
 from hunter.regions import HuntAnalysis, Rate
 
 DEFAULT_BUDGET = 300
+CALLABLE_PREFIX = "callable:"
+"""How runs of a Python function handed in (``hunter.sut.callable_sut``) name their SUT: such
+runs are hunted, resumed and rechecked from Python, never from the command line."""
 DEFAULT_BATCH = 16
 DEFAULT_MEMORY_MB = 4096
 """Memory one simulation of an isolated SUT may use (``--memory-limit``)."""

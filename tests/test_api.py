@@ -169,6 +169,66 @@ def test_resume_continues_a_hunt_of_a_function(tmp_path) -> None:
         assert more.result.simulations == 40 and more.kept == 20
 
 
+def fixed(attributes: dict, seed: int) -> dict:
+    """``planted`` after its fix: it never colludes."""
+    return {"verdicts": [{"check": "collusion", "failed": False, "evidence": "fair prices"}]}
+
+
+def test_a_changed_function_is_rechecked_never_mixed_into_its_hunt(tmp_path) -> None:
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)
+        first = hunter.hunt(store, result.failed_run_ids[0], sut=planted, budget=60, seed=1)
+        with pytest.raises(InvalidConfig, match="ran another version of this function") as info:
+            hunter.resume(store, first.hunt_id, budget=90, early_stop=False, sut=fixed)
+        assert "hunter.recheck(store, 'h1', sut=FUNCTION)" in str(info.value)
+        assert len(store.runs(hunt_id=first.hunt_id)) == first.result.simulations
+        with pytest.raises(InvalidConfig, match=r"hand in the fixed one"):
+            hunter.recheck(store, first.hunt_id, budget=30)
+        recheck = hunter.recheck(store, first.hunt_id, sut=fixed, budget=80, seed=2)
+        assert recheck.rechecks[0].verdict == "fixed"
+        assert recheck.simulations == 80 and recheck.recheck_id is not None
+        assert {r.sut for r in store.runs(campaign_id=recheck.campaign_id)} == {
+            f"callable:{__name__}.fixed"
+        }
+        brief = hunter.brief(store, first.hunt_id, n=6)
+        assert len(brief.items) == 6 * len(brief.regions)
+        inside = [i for i in brief.items if i.inside and i.region.id == "R1"]
+        assert inside and all(i.region.contains(i.attributes) for i in inside)
+
+
+SCRIPT = """
+import functools
+from hunter.sut.callable_sut import CallableSut
+LIMIT = 0.3
+def agent(attributes, seed):
+    return {"failed": attributes["oversight"] < LIMIT}
+class Agent:
+    def __call__(self, attributes, seed):
+        return {"failed": False}
+for f in (agent, functools.partial(agent), Agent(), lambda a, s: {"failed": True}):
+    print(CallableSut(f).options.extra["callable_sha256"])
+"""
+
+
+def test_a_functions_fingerprint_is_its_code_not_the_file_it_came_from(tmp_path) -> None:
+    """A notebook's cells compile to a new file with every kernel and a script may move: the
+    same function must find its hunt again (a callable instance's class included)."""
+
+    def fingerprints(path: Path, script: str) -> list[str]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(script)
+        out = subprocess.run(
+            [sys.executable, str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        return out.split()
+
+    here = fingerprints(tmp_path / "a.py", SCRIPT)
+    assert len(set(here)) == 4
+    assert fingerprints(tmp_path / "copied" / "deeper" / "kernel_12345.py", SCRIPT) == here
+    changed = fingerprints(tmp_path / "b.py", SCRIPT.replace("LIMIT = 0.3", "LIMIT = 0.4"))
+    assert changed[0] != here[0] and changed[1] != here[1] and changed[2:] == here[2:]
+
+
 def test_stored_callable_spec_cannot_be_rebuilt_but_a_pickled_one_can() -> None:
     import pickle
 

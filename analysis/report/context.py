@@ -21,7 +21,7 @@ from hunter.analysis.explain import (
 from hunter.analysis.proposal_words import proposal_words
 from hunter.coverage import CoverageMap, Space
 from hunter.domain import Run
-from hunter.records import HuntResult, MinimalCheck, StopReason
+from hunter.records import CALLABLE_PREFIX, HuntResult, MinimalCheck, StopReason
 from hunter.regions import Constraint, HuntAnalysis, Region, constraint_words
 
 
@@ -98,13 +98,14 @@ class StopNote:
     command: str | None
 
 
-def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
+def stop_note(result: HuntResult, store: str | None = None, sut: str = "") -> StopNote:
     """Why ``result``'s hunt stopped, whether its answer is provisional, and how to go on
-    (``store``, when not the default folder, is added to the command)."""
+    (``store``, when not the default folder, is added to the command; a hunt of a Python
+    function (``sut``) goes on in Python, handing the function in again)."""
     n, budget, hid = result.searched, result.budget, result.hunt_id
     ran = f"after {n} of {budget} simulations"
     reason = result.stop_reason
-    command = None
+    more: tuple[str, str] | None = None  # the limit to raise to go on: (option, value)
     if reason is StopReason.SETTLED:
         sentence = (
             f"settled {ran} (the region held while the hunt doubled and could neither grow"
@@ -117,7 +118,7 @@ def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
     elif reason is StopReason.MAX_COST:
         spent = result.usage.cost_usd if result.usage is not None else 0.0
         sentence = f"max cost reached {ran} (about ${spent:.2f} spent on models)"
-        command = f"hunter hunt --resume {hid} --max-cost {max(1.0, 2 * spent):.2f}"
+        more = ("max-cost", f"{max(1.0, 2 * spent):.2f}")
     else:
         sentence = f"budget of {budget} spent"
         if not result.early_stop:
@@ -129,7 +130,7 @@ def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
         elif result.verdict == "bug":
             sentence += " before the region settled"
         if result.provisional:
-            command = f"hunter hunt --resume {hid} --budget {2 * budget}"
+            more = ("budget", str(2 * budget))
     ids = [r.id for r in result.analysis.regions]
     if result.provisional and ids:
         if len(ids) == 1:
@@ -138,9 +139,23 @@ def stop_note(result: HuntResult, store: str | None = None) -> StopNote:
             sentence += f": {', '.join(ids[:-1])} and {ids[-1]} are provisional"
     elif result.provisional:
         sentence += ": the verdict is provisional"
-    if command is not None and store not in (None, "runs"):
+    return StopNote(reason, result.provisional, sentence, _go_on(hid, more, store, sut))
+
+
+def _go_on(hunt_id: str, more: tuple[str, str] | None, store: str | None, sut: str) -> str | None:
+    """The command that continues a hunt with a raised limit: in Python for a hunt of a
+    function (only Python can hand it in again), else on the command line."""
+    if more is None:
+        return None
+    option, value = more
+    if sut.startswith(CALLABLE_PREFIX):
+        return (
+            f"hunter.resume(store, {hunt_id!r}, {option.replace('-', '_')}={value}, sut=FUNCTION)"
+        )
+    command = f"hunter hunt --resume {hunt_id} --{option} {value}"
+    if store not in (None, "runs"):
         command += f" --store {shlex.quote(str(store))}"
-    return StopNote(reason, result.provisional, sentence, command)
+    return command
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,16 +295,21 @@ def run_command(
     like: str | None = None,
 ) -> str:
     """``hunter run --sut SUT --attributes NAME=VALUE,... --seed SEED``, quoted for a POSIX
-    shell; the attributes as a JSON object when a value holds a comma or ``=``. An Inspect
-    task is run ``--like`` the run ``like`` (the hunt's origin): its model, fixed arguments,
-    model roles, rule and sample are options a ``--sut`` string cannot carry."""
+    shell; the attributes as a JSON object when a value holds a comma or ``=``. A SUT other
+    than the built-in world is run ``--like`` the run ``like`` (the hunt's origin): an Inspect
+    task's model, fixed arguments, model roles, rule and sample, and any SUT's space, are
+    options a ``--sut`` string cannot carry. A Python function is run again from Python."""
     values = {k: v for k, v in sorted(attributes.items())}
+    if like is not None and sut.startswith(CALLABLE_PREFIX):
+        return f"hunter.rerun(store, {like!r}, {values!r}, seed={seed}, sut=FUNCTION)"
     pairs = ",".join(f"{k}={v}" for k, v in values.items())
     if any(ch in str(v) for v in values.values() for ch in ",=") or any(
         not isinstance(v, str | int | float) or isinstance(v, bool) for v in values.values()
     ):
         pairs = json.dumps(values, default=str)
-    how = ["--like", like] if like is not None and sut.startswith("inspect:") else ["--sut", sut]
+    how = (
+        ["--like", like] if like is not None and not sut.startswith("builtin:") else ["--sut", sut]
+    )
     parts = ["hunter", "run", *how, "--attributes", pairs, "--seed", str(seed)]
     if agent != "scripted" and sut.startswith("builtin:"):
         parts += ["--agent", agent]

@@ -54,7 +54,7 @@ def render_html(data: ReportInput) -> str:
     return template.render(
         data=data,
         analysis=data.analysis,
-        stop=stop_note(data.result, data.store),
+        stop=stop_note(data.result, data.store, data.sut),
         views=list(zip(views, figures, strict=True)),
         legend=LEGEND,
     )

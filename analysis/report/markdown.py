@@ -44,7 +44,7 @@ def render_markdown(data: ReportInput) -> str:
     ]
     if a.verdict == "fluke" and a.fluke_upper_bound is not None:
         lines.append(f"It fails in at most {_pct(a.fluke_upper_bound)} of replays (95%).")
-    note = stop_note(data.result, data.store)
+    note = stop_note(data.result, data.store, data.sut)
     lines += [
         "",
         f"**Stopped: {note.reason.value}.** {note.sentence[:1].upper()}{note.sentence[1:]}.",

@@ -40,7 +40,7 @@ from hunter.perturbers.base import new_seed
 from hunter.records import HuntRecord, HuntSetup
 from hunter.regions import EDGE_BAND, Rate, Region
 from hunter.store import Store
-from hunter.sut import make_sut
+from hunter.sut import Sut, make_sut
 
 DEFAULT_BUDGET = 300
 """Simulations per hunt, shared evenly by its regions."""
@@ -156,7 +156,7 @@ def recheck_hunt(
     store: Store,
     hunt_id: str,
     *,
-    sut: str | None = None,
+    sut: str | Sut | None = None,
     agent: str | None = None,
     budget: int = DEFAULT_BUDGET,
     seed: int = 0,
@@ -166,6 +166,9 @@ def recheck_hunt(
 ) -> HuntRecheck:
     """Recheck every region of a finished hunt and store the runs and the verdicts.
 
+    ``sut`` is the fixed system: a ``--sut`` string, or an adapter (a fixed Python function,
+    which a string cannot name); default the hunt's own.
+
     Raises:
         UnknownId: no such hunt. InvalidConfig: unfinished hunt, bad ``--sut``/``--agent`` or
         budget. SutError: every simulation was a SUT error (the runs stay stored).
@@ -174,7 +177,8 @@ def recheck_hunt(
         raise InvalidConfig(f"--budget must be at least 1, got {budget}")
     record = finished_hunt(store, hunt_id)
     assert record.result is not None
-    setup = recheck_setup(record, sut=sut, agent=agent)
+    given = sut if isinstance(sut, Sut) else None
+    setup = recheck_setup(record, sut=sut if isinstance(sut, str) else None, agent=agent)
     regions = record.result.analysis.regions
     if not regions:
         return HuntRecheck(
@@ -198,7 +202,7 @@ def recheck_hunt(
         plans.append((region, pieces))
         planned.extend(_Planned(i, k, s) for k, s in scenarios)
 
-    adapter = make_sut(setup.sut, setup.options)
+    adapter = given if given is not None else make_sut(setup.sut, setup.options)
     setup = replace(setup, sut=adapter.spec, options=adapter.options)  # as the SUT records it
     campaign = store.add_campaign(setup, kind="recheck", seed=seed, n=len(planned))
     adapter.bind_campaign(campaign.campaign_id, store.folder, rechecked_hunt=hunt_id)

@@ -19,16 +19,18 @@ is a different hunt.
 from __future__ import annotations
 
 import hashlib
+import pickletools
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from hunter.domain import AttributeDict, Trajectory
 from hunter.errors import InvalidConfig, SutError, SutTransient
-from hunter.records import SutOptions
+from hunter.records import CALLABLE_PREFIX, SutOptions
 from hunter.sut.base import Sut, is_transient
 
-PREFIX = "callable:"
+PREFIX = CALLABLE_PREFIX
 
 SimCallable = Callable[[AttributeDict, int], Any]
 """``f(attributes, seed)`` returning a trajectory: a mapping with ``verdicts`` (or just
@@ -95,7 +97,7 @@ class CallableSut(Sut):
         # used, so the same hunt has the same fingerprint with one worker or eight.
         self._pickled, self._unpicklable = _pickle(func)
         if self._pickled is not None:
-            digest = hashlib.sha256(self._pickled).hexdigest()[:16]
+            digest = fingerprint(self._pickled, func)
             options = replace(options, extra={**options.extra, "callable_sha256": digest})
         super().__init__(self._text, options)
 
@@ -144,6 +146,46 @@ class CallableSut(Sut):
         if isinstance(raw, Trajectory):
             return raw
         return Trajectory.from_json(raw)
+
+
+def fingerprint(pickled: bytes, func: SimCallable) -> str:
+    """What tells two versions of a function apart: its pickle, less the path of the file it
+    was compiled from (cloudpickle keeps it as ``__file__``). A notebook's cells compile to
+    ``/tmp/ipykernel_PID/...``, a new path with every kernel, and a script may be copied or
+    moved: the same code is the same function, so a hunt is resumed after a restart and a hunt
+    of the same function is found again. The random ID cloudpickle gives a class it pickles by
+    value (a callable instance's) is left out too, and so are frame lengths.
+
+    Why by hand: cloudpickle offers no stable digest, and normalising the objects before
+    pickling would mean copying its reducers; reading the pickle's opcodes
+    (:mod:`pickletools`) and skipping those strings is exact and small.
+    """
+    paths = _source_files(func)
+    digest = hashlib.sha256()
+    for opcode, arg, _ in pickletools.genops(pickled):
+        if opcode.name == "FRAME":
+            continue
+        if isinstance(arg, str) and (arg in paths or _CLASS_TRACKER.fullmatch(arg)):
+            continue
+        digest.update(f"{opcode.name}:{arg!r};".encode())
+    return digest.hexdigest()[:16]
+
+
+_CLASS_TRACKER = re.compile(r"[0-9a-f]{32}")
+"""The uuid4 hex of the tracker ID cloudpickle gives a class pickled by value."""
+
+
+def _source_files(func: Any) -> set[str]:
+    """The file ``func``'s code comes from (a partial's function, a bound method's, a callable
+    instance's ``__call__``)."""
+    target = getattr(func, "func", func)
+    target = getattr(target, "__func__", target)
+    code = getattr(target, "__code__", None)
+    if code is None:
+        call = type(target).__dict__.get("__call__")  # a callable instance's method
+        code = getattr(call, "__code__", None)
+    path = getattr(code, "co_filename", "")
+    return {path} if isinstance(path, str) and len(path) > 1 else set()
 
 
 def _pickle(func: SimCallable) -> tuple[bytes | None, str | None]:

@@ -194,8 +194,15 @@ def test_the_minimal_scenario_is_reported_with_its_re_run_and_a_command():
     md = render(data, "md")
     assert "Re-run after the search with 3 new seeds: failed **2 of 3** (67%" in md
     # the seed of the first re-run that failed like the region (r2)
-    command = "hunter run --sut test --attributes t=profit,x=0.1 --seed 11 --store '/tmp/my store'"
+    # --like the origin: a SUT's recorded options and space come along (a space attribute
+    # outside the map made a --sut command fail)
+    command = "hunter run --like r1 --attributes t=profit,x=0.1 --seed 11 --store '/tmp/my store'"
     assert command in md and command.replace("'", "&#39;") in render(data, "html")
+    # a Python function is simulated again, and a provisional hunt continued, from Python
+    own = replace(data, sut="callable:__main__.agent")
+    md = render(own, "md")
+    assert "hunter.rerun(store, 'r1', {'t': 'profit', 'x': 0.1}, seed=11, sut=FUNCTION)" in md
+    assert "hunter.resume(store, 'h1', budget=" in md and "hunter hunt" not in md
     js = json.loads(render(data, "json"))
     assert js["minimal_scenarios"][0]["failures"] == 2
     back = HuntResult.from_json(result.to_json())
