@@ -251,7 +251,10 @@ def coverage(store: Store, campaign: str) -> pd.DataFrame:
     cmap = record.setup.coverage_map
     if cmap is None:
         raise InvalidConfig(f"campaign {campaign} recorded no coverage map")
-    table = coverage_table(cmap, prior_campaign_runs(store, cmap, record.setup.sut))
+    version = record.setup.options.function_version
+    table = coverage_table(
+        cmap, prior_campaign_runs(store, cmap, record.setup.sut, version=version)
+    )
     dims = list(cmap.dimension_names)
     rows = []
     for row in table:

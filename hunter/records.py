@@ -85,6 +85,13 @@ class SutOptions:
     max_trajectory_mb: float = DEFAULT_MAX_TRAJECTORY_MB
     isolate: bool = True
 
+    @property
+    def function_version(self) -> str | None:
+        """The fingerprint of a Python function's code (``callable:`` SUTs; None for others):
+        two versions of a function share a name but are two systems."""
+        version = self.extra.get("callable_sha256")
+        return str(version) if version is not None else None
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "agent": self.agent,

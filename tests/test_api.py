@@ -196,6 +196,31 @@ def test_a_changed_function_is_rechecked_never_mixed_into_its_hunt(tmp_path) -> 
         assert inside and all(i.region.contains(i.attributes) for i in inside)
 
 
+def _colluding_below(limit: float):  # type: ignore[no-untyped-def]
+    def agent(attributes: dict, seed: int) -> dict:
+        return {"failed": attributes["temptation"] == "profit" and attributes["oversight"] < limit}
+
+    return agent
+
+
+def test_a_fixed_function_counts_its_own_coverage_and_background(tmp_path) -> None:
+    """A notebook cell re-run with a fix keeps the function's name: its campaigns' table must
+    not show the old version's failures, nor its hunts judge replays against them."""
+    buggy, fixed_agent = _colluding_below(0.3), _colluding_below(-1.0)
+    assert hunter.CallableSut(buggy).spec == hunter.CallableSut(fixed_agent).spec
+    with hunter.open_store(tmp_path / "s") as store:
+        first = hunter.campaign(store, buggy, map=MAP, space=SPACE, n=40, seed=3)
+        after = hunter.campaign(store, fixed_agent, map=MAP, space=SPACE, n=20, seed=4)
+        table = hunter.frames.coverage(store, after.campaign_id)
+        crossed = table[table.cross == "temptation x oversight"]
+        assert crossed.hits.sum() == 20 and crossed.failures.sum() == 0
+        again = hunter.campaign(store, buggy, map=MAP, space=SPACE, n=10, seed=5)
+        table = hunter.frames.coverage(store, again.campaign_id)
+        assert table[table.cross == "temptation x oversight"].hits.sum() == 50
+        hunt = hunter.hunt(store, first.failed_run_ids[0], sut=buggy, budget=30, seed=1)
+        assert hunt.result.analysis.background.runs == 49  # both buggy campaigns, less the origin
+
+
 SCRIPT = """
 import functools
 from hunter.sut.callable_sut import CallableSut

@@ -117,7 +117,8 @@ def campaign(
         setup = store.campaign(result.campaign_id).setup
         cmap = setup.coverage_map
         assert cmap is not None  # a campaign always records its map
-        counted = [] if as_json else prior_campaign_runs(store, cmap, setup.sut)
+        version = setup.options.function_version
+        counted = [] if as_json else prior_campaign_runs(store, cmap, setup.sut, version=version)
     if as_json:
         print_json(result.to_json())
         return

@@ -34,6 +34,7 @@ from hunter.flow.campaign import coverage_table, prior_campaign_runs
 from hunter.flow.recheck import finished_hunt
 from hunter.flow.sampling import draw_in, spread
 from hunter.perturbers.base import new_seed
+from hunter.records import HuntSetup
 from hunter.regions import EDGE_BAND, Region, constraint_words
 from hunter.store import Store
 
@@ -101,7 +102,7 @@ def build_brief(store: Store, hunt_id: str, *, n: int = DEFAULT_N, seed: int = 0
             f"hunt {hunt_id} found no region to brief on (verdict {record.result.verdict})"
         )
     setup = record.setup
-    hits = _bucket_hits(store, setup.coverage_map, setup.sut)
+    hits = _bucket_hits(store, setup)
     runs = [*store.runs(hunt_id=hunt_id), store.run(record.run_id)]
     items: list[BriefItem] = []
     for i, region in enumerate(regions):
@@ -137,11 +138,13 @@ def example_evidence(region: Region, runs: Sequence[Run]) -> tuple[str, str | No
     return "", None
 
 
-def _bucket_hits(store: Store, cmap: CoverageMap | None, sut: str) -> Mapping[Bucket, float]:
+def _bucket_hits(store: Store, setup: HuntSetup) -> Mapping[Bucket, float]:
     """Each bucket's campaign hits as a share of the map's goal (empty without a map)."""
+    cmap = setup.coverage_map
     if cmap is None:
         return {}
-    rows = coverage_table(cmap, prior_campaign_runs(store, cmap, sut))
+    version = setup.options.function_version
+    rows = coverage_table(cmap, prior_campaign_runs(store, cmap, setup.sut, version=version))
     return {row.bucket: row.hits / row.goal for row in rows}
 
 

@@ -135,17 +135,26 @@ class CampaignResult:
 
 
 def prior_campaign_runs(
-    store: Store, coverage_map: CoverageMap, sut: str, before: str | None = None
+    store: Store,
+    coverage_map: CoverageMap,
+    sut: str,
+    before: str | None = None,
+    *,
+    version: str | None = None,
 ) -> list[Run]:
     """Runs of earlier campaigns on the same map and SUT (made before campaign ``before``, if
-    given): their hits count toward coverage."""
+    given): their hits count toward coverage. A Python function's campaigns count only for
+    the same ``version`` of it (:attr:`SutOptions.function_version`): a fixed function keeps
+    its name, and its old failures must not show in the new one's table or background."""
     made = store.campaigns()
     ids = [c.campaign_id for c in made]
     earlier = made[: ids.index(before)] if before in ids else made
     counted = {
         c.campaign_id
         for c in earlier
-        if c.setup.coverage_map is not None and c.setup.coverage_map.name == coverage_map.name
+        if c.setup.coverage_map is not None
+        and c.setup.coverage_map.name == coverage_map.name
+        and c.setup.options.function_version == version
     }
     return [r for r in store.runs(campaigns_only=True, sut=sut) if r.campaign_id in counted]
 
@@ -185,7 +194,9 @@ def run_campaign(
     it has not stored yet are simulated."""
     setup = HuntSetup(sut.spec, sut.options, coverage_map, map_path, space)
     resumed = unfinished_campaign(store, setup, seed, n)
-    prior = prior_campaign_runs(store, coverage_map, sut.spec, before=resumed)
+    prior = prior_campaign_runs(
+        store, coverage_map, sut.spec, before=resumed, version=sut.options.function_version
+    )
     prior_hits: Counter[Bucket] = Counter()
     for run in prior:
         prior_hits.update(coverage_map.buckets_of(run.attributes()))

@@ -35,7 +35,8 @@ def gather_report(store: Store, hunt_id: str, store_name: str | None = None) -> 
     runs = tuple(store.runs(hunt_id=hunt_id, events=True))
     bucket_coverage: dict[tuple[tuple[str, str], ...], tuple[int, int]] = {}
     if setup.coverage_map is not None:
-        prior = prior_campaign_runs(store, setup.coverage_map, setup.sut)
+        version = setup.options.function_version
+        prior = prior_campaign_runs(store, setup.coverage_map, setup.sut, version=version)
         for row in coverage_table(setup.coverage_map, prior):
             bucket_coverage[row.bucket] = (row.hits, row.failures)
     return ReportInput(

@@ -235,9 +235,7 @@ class Hunt:
         self.stored_in_order = store.runs(hunt_id=record.hunt_id, events=False)
         self.stored = self._stored_runs()
         self.allocator = self._allocator()
-        self.background_runs = [
-            r for r in store.runs(campaigns_only=True, sut=origin.sut) if r.run_id != origin.run_id
-        ]
+        self.background_runs = _background_runs(store, origin, setup.options.function_version)
         self.background = background_rate(origin, self.background_runs, setup.coverage_map)
         origin_attributes = setup.space.validate(origin.attributes(), where=f"run {origin.run_id}")
         self.context = HuntContext(
@@ -787,6 +785,18 @@ class Hunt:
 
         failing = [r for r in self.context.observations if r.failed]
         return tuple(suggest_dimensions(model, self.setup.space, failing))
+
+
+def _background_runs(store: Store, origin: Run, version: str | None) -> list[Run]:
+    """The campaign runs of the origin's SUT, the background the replays are judged against;
+    of a Python function, only those of the version hunted (a fixed function keeps its name)."""
+    runs = store.runs(campaigns_only=True, sut=origin.sut)
+    if version is not None:
+        same = {
+            c.campaign_id for c in store.campaigns() if c.setup.options.function_version == version
+        }
+        runs = [r for r in runs if r.campaign_id in same]
+    return [r for r in runs if r.run_id != origin.run_id]
 
 
 def _batch_of(run: Run) -> int:
