@@ -162,6 +162,10 @@ def test_triage_is_resumable_and_marks_runs_same_or_new(tmp_path, capsys):
         _, sut, cid = _three_bugs_campaign(store)
         first = triage(store, cid, budget=900, hunt_budget=150, seed=1, sut=sut)
         stored = len(store.runs())
+        # the same command as one of the triage's hunts returns it, at no new cost
+        origin = store.hunt(first.hunts[0]).run_id
+        same = run_hunt(store, origin, HuntSettings(budget=150, seed=1), sut=sut)
+        assert same.already_finished and same.hunt_id == first.hunts[0]
         again = triage(store, cid, budget=900, hunt_budget=150, seed=1, sut=sut)
         assert len(store.runs()) == stored  # every hunt returned from the store
     assert again.to_json() == first.to_json()

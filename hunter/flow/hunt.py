@@ -275,8 +275,9 @@ class Hunt:
            ``settings.budget`` is larger than its budget or it had finished;
         2. the unfinished hunt started by the same command: resumed;
         3. the finished hunt of the same command (and ``early_stop``): returned as it is
-           (:attr:`done` set, nothing to run); so is one that was started by this command and
-           continued since to a larger budget (``--resume``), rather than hunting again;
+           (:attr:`done` set, nothing to run); so is a triage's finished hunt of the same
+           command, and one that was started by this command and continued since to a larger
+           budget (``--resume``), rather than hunting again;
         4. an unfinished or budget-capped hunt of the same command but a smaller budget:
            continued to ``settings.budget``;
         5. a new hunt. ``new`` skips 2 to 4.
@@ -297,6 +298,8 @@ class Hunt:
                 )
                 return cls(store, origin, settings, setup, previous, resumed=True)
             finished = store.finished_hunt(key, early_stop=settings.early_stop)
+            if finished is None and settings.triage is None:
+                finished = _triage_hunt(store, origin.run_id, settings, setup)
             if finished is not None:
                 hunt = cls(store, origin, finished.settings, setup, finished, resumed=False)
                 hunt.done = finished.result
@@ -802,6 +805,23 @@ def _background_runs(store: Store, origin: Run, version: str | None) -> list[Run
 def _batch_of(run: Run) -> int:
     """The batch a stored run of a hunt was proposed in (-1 when not recorded)."""
     return int(run.extra.get("batch", -1))
+
+
+def _triage_hunt(
+    store: Store, run_id: str, settings: HuntSettings, setup: HuntSetup
+) -> HuntRecord | None:
+    """A triage's finished hunt that the user's command ``settings`` would have made: the
+    same command returns it at no new cost. (Only one way round: a triage never takes over a
+    user's hunt, which it could not tell from its own; see :mod:`hunter.flow.triage`.)"""
+    for record, key in store.hunts_of_run(run_id, settings.seed):
+        triage = record.settings.triage
+        if not triage or record.status != "done" or record.result is None:
+            continue
+        if record.settings.early_stop != settings.early_stop:
+            continue
+        if key == fingerprint(run_id, replace(settings, triage=triage), setup):
+            return record
+    return None
 
 
 def _larger_hunt(
