@@ -111,13 +111,16 @@ def import_inspect(
         for sample, attributes, fixed in rows:
             model = sample.extra.get("model")
             roles = sample.extra.get("inspect_model_roles")
-            key = (json.dumps([fixed, roles], sort_keys=True, default=str), model)
+            settings = sample.extra.get("inspect_eval_settings")
+            key = (json.dumps([fixed, roles, settings], sort_keys=True, default=str), model)
             if key not in campaigns:
                 extra: dict[str, Any] = {"log_dir": log_dir}
                 if fixed:
                     extra["task_args"] = fixed
                 if roles:
                     extra["model_roles"] = roles
+                if settings:
+                    extra["eval_settings"] = settings
                 options = SutOptions(
                     model=model, fail_when=fail_when, extra=extra, timeout=IMPORTED_TIMEOUT
                 )

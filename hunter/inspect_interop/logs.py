@@ -194,9 +194,47 @@ def model_roles(log: EvalLog) -> dict[str, str]:
     return roles
 
 
+EVAL_LIMITS = ("message_limit", "token_limit", "turn_limit", "working_limit", "cost_limit")
+"""The eval's per-sample limits a re-run keeps (its time limit is the hunt's ``--timeout``)."""
+OWN_GENERATE = frozenset({"seed", "max_connections"})
+"""Generation settings a re-run sets itself: each run's seed, and the parallelism."""
+_SECRET_NAME = ("key", "token", "secret", "password", "auth")
+
+
+def eval_settings(log: EvalLog) -> dict[str, Any]:
+    """What the eval ran with beyond its task's arguments, model and roles: its limits
+    (``--message-limit``...), generation settings (``--temperature``, ``--max-tokens``...),
+    model arguments (``-M``, less anything named like a secret) and base URL, and its sample
+    order (``--sample-shuffle``). A re-run without them is another system: a failure caused
+    by a message limit could not recur, and a provider that needs a base URL would not run."""
+    config = log.eval.config
+    out: dict[str, Any] = {}
+    limits = {k: getattr(config, k) for k in EVAL_LIMITS if getattr(config, k, None) is not None}
+    if limits:
+        out["limits"] = limits
+    generate = log.eval.model_generate_config
+    dumped = generate.model_dump(mode="json", exclude_none=True) if generate is not None else {}
+    generate_config = {k: v for k, v in dumped.items() if k not in OWN_GENERATE}
+    if generate_config:
+        out["generate_config"] = generate_config
+    model_args = {
+        str(k): v
+        for k, v in (log.eval.model_args or {}).items()
+        if not any(word in str(k).lower() for word in _SECRET_NAME)
+    }
+    if model_args:
+        out["model_args"] = json.loads(json.dumps(model_args, default=str))
+    if log.eval.model_base_url:
+        out["model_base_url"] = log.eval.model_base_url
+    if config.sample_shuffle not in (None, False):
+        out["sample_shuffle"] = config.sample_shuffle
+    return out
+
+
 def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[ImportedSample]:
     """The samples of one log that Inspect has already read (or just produced)."""
     roles = model_roles(log)
+    settings = eval_settings(log)
     task_args = _unreserved(log.eval.task_args)
     passed = _unreserved(log.eval.task_args_passed)
     attributes = _scalars(task_args)
@@ -228,6 +266,7 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
                     "inspect_eval_id": log.eval.eval_id,
                     "model": log.eval.model,
                     **({"inspect_model_roles": roles} if roles else {}),
+                    **({"inspect_eval_settings": settings} if settings else {}),
                     "fail_when": str(rule) if rule else None,
                     "tokens": sum(u.total_tokens for u in usage.values()),
                     "inspect_metadata": metadata,

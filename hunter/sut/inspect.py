@@ -74,6 +74,9 @@ class InspectSut(Sut):
         model_roles: the models bound to the task's roles (an imported eval's
             ``--model-role``), passed to every ``eval()``.
         sample_id: the id of the sample every scenario keeps of a dataset of several, or None.
+        settings: what the imported eval ran with besides (its limits, generation settings,
+            model arguments and sample order; :func:`~hunter.inspect_interop.logs.eval_settings`),
+            passed to every ``eval()`` so that a re-run is the same system.
         time_limit: ``--timeout`` in whole seconds (rounded up), each sample's time limit.
     """
 
@@ -90,6 +93,7 @@ class InspectSut(Sut):
         self.fixed: dict[str, Any] = dict(options.extra.get("task_args") or {})
         self.sample_id: Any = options.extra.get("sample_id")
         self.model_roles: dict[str, str] = dict(options.extra.get("model_roles") or {})
+        self.settings: dict[str, Any] = dict(options.extra.get("eval_settings") or {})
         self.time_limit = max(1, math.ceil(options.timeout))
         self.func = self._task_function()
         self.params: frozenset[str] = frozenset()
@@ -272,6 +276,8 @@ class InspectSut(Sut):
             return dataset
         if self.sample_id is None or size <= 1:
             return dataset
+        if any(sample.id is None for sample in dataset):
+            self._order_as_the_origins(dataset)
         for position, sample in enumerate(dataset, start=1):
             if sample.id is None:
                 sample.id = position
@@ -286,6 +292,26 @@ class InspectSut(Sut):
             )
         return kept
 
+    def _order_as_the_origins(self, dataset: Dataset) -> None:
+        """Put samples that have no ids (Inspect numbers them by position) in the order the
+        origin's eval ran them: shuffled with its ``--sample-shuffle`` seed, as Inspect
+        shuffles.
+
+        Raises:
+            SutError: the origin's eval shuffled them without a seed: no order finds its
+                sample again.
+        """
+        shuffle = self.settings.get("sample_shuffle")
+        if shuffle is None or dataset.shuffled:
+            return
+        if shuffle is True:
+            raise SutError(
+                "the origin's eval shuffled its samples without a seed (--sample-shuffle) and"
+                " they have no ids: its sample cannot be found again; re-run that eval with"
+                " --sample-shuffle SEED and import it"
+            )
+        dataset.shuffle(int(shuffle))
+
     def _eval(self, tasks: Any, workers: int, **kwargs: Any) -> list[EvalLog]:
         """One ``eval()`` of ``tasks`` (a list, or a ``FILE.py`` that makes one task).
 
@@ -294,6 +320,13 @@ class InspectSut(Sut):
         """
         from inspect_ai import eval as inspect_eval
 
+        settings = self.settings
+        kwargs = {
+            **settings.get("generate_config", {}),
+            **settings.get("limits", {}),
+            **{k: settings[k] for k in ("model_args", "model_base_url") if k in settings},
+            **kwargs,
+        }
         with _EVAL_LOCK, _one_distribution_scan():
             logs = inspect_eval(
                 tasks,

@@ -166,6 +166,17 @@ def unguarded():  # type: ignore[no-untyped-def]
     return score
 
 
+@task
+def unnumbered(tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """Five samples without ids (Inspect numbers them by position, after any shuffle): the
+    fourth written fails when urgent."""
+    samples = [
+        Sample(input=f"question {i}", metadata={"fail": i == 4 and tone == "urgent"})
+        for i in range(1, 6)
+    ]
+    return Task(dataset=samples, solver=scripted_answer(), scorer=flagged())
+
+
 SUITE = {"a": "easy", "b": "easy", "c": "hard", "d": "hard"}
 """The samples of :func:`suite` and their difficulty."""
 

@@ -18,7 +18,7 @@ from hunter.sut import SutOptions, make_sut
 TASK = Path(__file__).parent / "planted_task.py"
 
 
-def _eval(folder, task, task_args, epochs=1):
+def _eval(folder, task, task_args, epochs=1, **options):
     from inspect_ai import eval as inspect_eval
 
     logs = inspect_eval(
@@ -28,6 +28,7 @@ def _eval(folder, task, task_args, epochs=1):
         log_dir=str(folder),
         task_args=task_args,
         epochs=epochs,
+        **options,
     )
     return [str(log.location) for log in logs]
 
@@ -250,3 +251,45 @@ def test_a_minus_t_value_its_annotation_rules_out_is_refused_before_any_run():
     # grader_model: str | Model | None takes a model name, and 2024 may be one for all hunter knows
     check_override_types({"grader_model": 2024}, agentic_misalignment, "am")
     check_override_types({"grader_model": "hunterfake/grader"}, agentic_misalignment, "am")
+
+
+def test_a_re_run_is_the_origins_eval_its_sample_order_limits_and_generation_settings(
+    tmp_path, capsys
+):
+    """An eval run with --sample-shuffle numbers its id-less samples after shuffling, and its
+    --message-limit and --temperature shape what the agent does: re-runs used to take sample
+    1 of the unshuffled dataset (another sample) and drop the rest, silently."""
+    from inspect_ai.log import read_eval_log
+
+    from hunter.store import Store
+
+    options = {"sample_shuffle": 7, "message_limit": 7, "temperature": 0.0, "max_tokens": 50}
+    logs = _eval(tmp_path / "logs", "unnumbered", {"tone": "urgent"}, **options)
+    store = str(tmp_path / "store")
+    code, out, err = _cli(capsys, "import", "inspect", *logs, "--json", "--store", store)
+    (origin,) = json.loads(out)["failed_run_ids"]
+    with Store(store) as s:
+        wanted = s.run(origin).extra["inspect_sample_id"]
+    assert wanted != 4  # shuffled: the failing fourth question is not at position 4
+    code, out, err = _cli(capsys, "hunt", origin, "--budget", "8", "--json", "--store", store)
+    result = json.loads(out)
+    assert code == 0 and result["errors"] == 0, err
+    with Store(store) as s:
+        runs = s.runs(hunt_id=result["hunt_id"])
+    replays = [r for r in runs if r.strategy == "replay"]
+    assert replays and all(r.failed for r in replays)
+    log = read_eval_log(runs[0].extra["inspect_log"])
+    (sample,) = log.samples
+    assert sample.input == "question 4"
+    assert log.eval.config.message_limit == 7
+    generate = log.eval.model_generate_config
+    assert (generate.temperature, generate.max_tokens) == (0.0, 50)
+
+
+def test_an_unseeded_shuffle_of_id_less_samples_is_refused_not_guessed(tmp_path, capsys):
+    logs = _eval(tmp_path / "logs", "unnumbered", {"tone": "urgent"}, sample_shuffle=True)
+    store = str(tmp_path / "store")
+    code, out, err = _cli(capsys, "import", "inspect", *logs, "--json", "--store", store)
+    (origin,) = json.loads(out)["failed_run_ids"]
+    code, out, err = _cli(capsys, "hunt", origin, "--budget", "8", "--store", store)
+    assert code != 0 and "shuffled its samples without a seed" in err
