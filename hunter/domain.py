@@ -267,7 +267,8 @@ class Verdict:
         Raises:
             MalformedTrajectory: naming the field.
         """
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("failed"), bool):
+        failed = flag(raw.get("failed")) if isinstance(raw, Mapping) else None
+        if not isinstance(raw, Mapping) or failed is None:
             raise MalformedTrajectory(f"verdict must have a boolean 'failed', got {raw!r:.200}")
         notes = warnings if warnings is not None else []
         check = raw.get("check", "failed")
@@ -294,11 +295,22 @@ class Verdict:
             notes.append(f"dropped verdict field 'event_ids' {ids!r:.60} (not a list of integers)")
         return cls(
             check=check,
-            failed=raw["failed"],
+            failed=failed,
             severity=severity,
             evidence=evidence,
             event_ids=event_ids,
         )
+
+
+def flag(value: object) -> bool | None:
+    """``value`` as a verdict's ``failed``: a boolean, or a numpy boolean scalar (what
+    ``array[i] > 0.7`` gives a notebook's SUT); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    dtype = getattr(value, "dtype", None)
+    if getattr(dtype, "kind", None) == "b" and getattr(value, "shape", None) == ():
+        return bool(value)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,16 +336,21 @@ class Trajectory:
             raise MalformedTrajectory(f"trajectory must be a JSON object, got {type(raw).__name__}")
         warnings: list[str] = []
         verdicts_raw = raw.get("verdicts")
+        failed = flag(raw.get("failed"))
         if verdicts_raw is None:
-            if not isinstance(raw.get("failed"), bool):
+            if failed is None:
                 raise MalformedTrajectory("trajectory has neither 'verdicts' nor boolean 'failed'")
             verdicts: tuple[Verdict, ...] = (
-                Verdict(
-                    check="failed", failed=raw["failed"], evidence=str(raw.get("evidence", ""))
-                ),
+                Verdict(check="failed", failed=failed, evidence=str(raw.get("evidence", ""))),
             )
         elif isinstance(verdicts_raw, list):
             verdicts = tuple(Verdict.from_dict(v, warnings) for v in verdicts_raw)
+            if failed is not None and failed != any(v.failed for v in verdicts):
+                said = "failed" if failed else "passed"
+                raise MalformedTrajectory(
+                    f"trajectory says it {said} ('failed': {str(failed).lower()}) but"
+                    f" {'none' if failed else 'one'} of its verdicts failed"
+                )
         else:
             raise MalformedTrajectory("trajectory field 'verdicts' must be a list")
         events = raw.get("events") or []

@@ -83,6 +83,27 @@ def test_bare_failed_trajectory_and_malformed():
         Trajectory.from_json({"verdicts": [{"check": "x"}]})
 
 
+def test_a_numpy_boolean_is_a_verdict_and_a_contradiction_is_malformed():
+    """What a notebook's SUT returns: ``scores[i] > 0.7`` is a numpy boolean; a ``failed``
+    beside verdicts that say otherwise used to be dropped in silence, hiding a failure."""
+    import numpy as np
+
+    from hunter.domain import Trajectory
+
+    score = np.float64(0.9)
+    assert Trajectory.from_json({"failed": score > 0.7}).failed
+    assert not Trajectory.from_json({"failed": np.bool_(False)}).failed
+    verdict = {"check": "leak", "failed": np.array([0.1, 0.9])[1] > 0.5}
+    assert Trajectory.from_json({"verdicts": [verdict]}).verdicts[0].failed is True
+    assert Trajectory.from_json({"failed": True, "verdicts": [verdict]}).failed
+    with pytest.raises(MalformedTrajectory, match=r"says it failed .* but none of its verdicts"):
+        Trajectory.from_json({"failed": True, "verdicts": []})
+    with pytest.raises(MalformedTrajectory, match=r"says it passed .* but one of its verdicts"):
+        Trajectory.from_json({"failed": False, "verdicts": [verdict]})
+    with pytest.raises(MalformedTrajectory):
+        Trajectory.from_json({"failed": np.array([True, False])})
+
+
 def test_parallel_results_match_inline(data_dir):
     sut = make_sut(f"{data_dir / 'planted_sut.py'}:simulate")
     scenarios = [Scenario.of({"temptation": "profit", "oversight": i / 20}, i) for i in range(20)]
