@@ -73,7 +73,7 @@ def sut_adapter(
     options: SutOptions | None = None,
     *,
     workers: int = 1,
-    cluster: str | None = None,
+    cluster: str | Any = None,
 ) -> Sut:
     """The adapter for ``sut``: a ``--sut`` string, an adapter (returned as is) or a function.
 
@@ -108,7 +108,7 @@ def campaign(
     seed: int = 0,
     space: str | Path | Space | None = None,
     workers: int = 1,
-    cluster: str | None = None,
+    cluster: str | Any = None,
     agent: str | None = None,
     judge: str | None = None,
     timeout: float | None = None,
@@ -129,7 +129,8 @@ def campaign(
         space: the attributes the SUT accepts (YAML path or value); default the SUT's own
             space, else the map's dimensions.
         workers: parallel workers (processes for Python SUTs, threads for I/O-bound ones).
-        cluster: a Dask scheduler address to simulate on instead.
+        cluster: a Dask scheduler to simulate on instead: its address, a ``Client`` or a
+            ``LocalCluster``.
         agent: the built-in world's agent (``scripted``, the default,
             ``scripted:PROFILE.yaml``, ``anthropic:MODEL``).
         judge: ``anthropic:MODEL`` for an LLM judge beside the built-in world's checkers.
@@ -149,8 +150,10 @@ def campaign(
         InvalidConfig: a bad map, space, SUT or option.
     """
     from hunter.coverage import CoverageMap, builtin_map_path, load_map
+    from hunter.executor import cluster_address
     from hunter.flow.campaign import campaign_space, run_campaign
 
+    cluster = cluster_address(cluster)
     if n < 1:
         raise InvalidConfig(f"n must be at least 1, got {n}")
     chosen = _options(options, agent, judge, timeout)
@@ -192,7 +195,7 @@ def hunt(
     budget: int | None = None,
     seed: int = 0,
     workers: int = 1,
-    cluster: str | None = None,
+    cluster: str | Any = None,
     sut: str | Sut | Callable[..., Any] | None = None,
     map: str | Path | None = None,
     space: str | Path | None = None,
@@ -218,7 +221,8 @@ def hunt(
         budget: simulations at most (default 300).
         seed: the seed of every random choice of the hunt.
         workers: parallel workers.
-        cluster: a Dask scheduler address to simulate on instead.
+        cluster: a Dask scheduler to simulate on instead: its address, a ``Client`` or a
+            ``LocalCluster``.
         sut: the SUT to hunt with instead of the recorded one; required (the same function
             again) when the run was simulated by a Python function.
         map: a coverage map YAML instead of the recorded one.
@@ -246,11 +250,13 @@ def hunt(
         UnknownId: no such run. InvalidConfig: the run did not fail, bad options, or a run
             of a Python function without ``sut``. SutError: the first batch only errored.
     """
+    from hunter.executor import cluster_address
     from hunter.flow.hunt import run_hunt
     from hunter.flow.setup import resolve_setup
     from hunter.models import model_name
     from hunter.records import DEFAULT_BUDGET, HuntSettings
 
+    cluster = cluster_address(cluster)
     settings = HuntSettings(
         budget=budget or DEFAULT_BUDGET,
         seed=seed,
@@ -338,7 +344,7 @@ def resume(
     budget: int | None = None,
     early_stop: bool | None = None,
     workers: int = 1,
-    cluster: str | None = None,
+    cluster: str | Any = None,
     max_cost: float | None = None,
     sut: Sut | Callable[..., Any] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
@@ -351,7 +357,8 @@ def resume(
         budget: the new budget (default: the hunt's own).
         early_stop: ``False`` spends the whole budget (default: the hunt's own setting).
         workers: parallel workers.
-        cluster: a Dask scheduler address to simulate on instead.
+        cluster: a Dask scheduler to simulate on instead: its address, a ``Client`` or a
+            ``LocalCluster``.
         max_cost: stop once models cost this much (USD).
         sut: the function again, for a hunt of a Python function (its runs record only its
             name); otherwise the recorded SUT is rebuilt.
@@ -360,8 +367,10 @@ def resume(
     Raises:
         UnknownId: no such hunt. InvalidConfig: nothing left to do, or a budget that shrinks.
     """
+    from hunter.executor import cluster_address
     from hunter.flow.hunt import continue_hunt
 
+    cluster = cluster_address(cluster)
     adapter = None
     if sut is not None:
         record = store.hunt(hunt_id)
@@ -388,7 +397,7 @@ def recheck(
     budget: int = 300,
     seed: int = 0,
     workers: int = 1,
-    cluster: str | None = None,
+    cluster: str | Any = None,
     agent: str | None = None,
 ) -> HuntRecheck:
     """Recheck every region of a finished hunt after a fix: is each fixed, partly fixed or
@@ -401,7 +410,9 @@ def recheck(
             the hunt's own SUT, rebuilt; a hunt of a function needs the function again).
         budget: simulations over all regions (300).
         seed: the seed of every random choice.
-        workers: parallel workers. cluster: a Dask scheduler address to simulate on instead.
+        workers: parallel workers.
+        cluster: a Dask scheduler to simulate on instead: its address, a ``Client`` or a
+            ``LocalCluster``.
         agent: the built-in world's agent to recheck with.
 
     Returns:
@@ -411,9 +422,11 @@ def recheck(
     Raises:
         UnknownId: no such hunt. InvalidConfig: an unfinished hunt, or a bad SUT or budget.
     """
+    from hunter.executor import cluster_address
     from hunter.flow.recheck import recheck_hunt
     from hunter.records import CALLABLE_PREFIX
 
+    cluster = cluster_address(cluster)
     record = store.hunt(hunt_id)
     adapter: str | Sut | None = None
     if sut is not None:

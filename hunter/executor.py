@@ -200,6 +200,26 @@ def _chunks(items: Sequence[Scenario], size: int) -> list[Sequence[Scenario]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def cluster_address(cluster: object) -> str | None:
+    """The scheduler address of what a notebook holds: an address, a ``distributed.Client``
+    or a cluster object (``LocalCluster``); hunts record the address, never the object.
+
+    Raises:
+        InvalidConfig: for anything else.
+    """
+    if cluster is None or isinstance(cluster, str):
+        return cluster
+    address = getattr(cluster, "scheduler_address", None)  # LocalCluster, any deploy.Cluster
+    if address is None:  # a Client
+        address = getattr(getattr(cluster, "scheduler", None), "address", None)
+    if not isinstance(address, str):
+        raise InvalidConfig(
+            "cluster must be a Dask scheduler address, a Client or a cluster object, got"
+            f" {type(cluster).__name__}"
+        )
+    return address
+
+
 def _connect(address: str) -> Any:
     try:
         from distributed import Client

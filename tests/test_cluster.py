@@ -12,11 +12,16 @@ distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def local_cluster():
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
     ) as local:
-        yield local.scheduler_address
+        yield local
+
+
+@pytest.fixture(scope="module")
+def cluster(local_cluster):
+    return local_cluster.scheduler_address
 
 
 def test_executor_on_cluster_matches_inline(cluster, data_dir):
@@ -52,3 +57,18 @@ def test_hunt_on_cluster_matches_local(cluster, tmp_path, data_dir, planted_sut)
     assert [r["constraints"] for r in local["regions"]] == [
         r["constraints"] for r in remote["regions"]
     ]
+
+
+def test_a_notebooks_cluster_or_client_object_is_taken_as_its_address(local_cluster, tmp_path):
+    import hunter
+    from hunter.errors import InvalidConfig
+    from hunter.executor import cluster_address
+
+    with distributed.Client(local_cluster) as client:
+        assert cluster_address(client) == cluster_address(local_cluster)
+        assert cluster_address(local_cluster) == local_cluster.scheduler_address
+        with hunter.open_store(tmp_path / "s") as store:
+            result = hunter.campaign(store, "builtin:ceo", n=6, seed=1, cluster=client)
+            assert len(result.runs) == 6 and all(r.error is None for r in result.runs)
+    with pytest.raises(InvalidConfig, match="got int"):
+        cluster_address(8786)
