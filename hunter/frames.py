@@ -233,6 +233,19 @@ def bugs(result: TriageResult) -> pd.DataFrame:
     return frame.set_index("bug_id", drop=False).rename_axis(None)
 
 
+COVERAGE_COLUMNS = (
+    "bucket",
+    "cross",
+    "hits",
+    "failures",
+    "errors",
+    "goal",
+    "coverage",
+    "failure_rate",
+)
+"""The columns of :func:`coverage` other than the dimensions' (which go after ``cross``)."""
+
+
 def coverage(store: Store, campaign: str) -> pd.DataFrame:
     """The coverage of the map ``campaign`` sampled, one row per bucket.
 
@@ -240,7 +253,8 @@ def coverage(store: Store, campaign: str) -> pd.DataFrame:
     does): ``hits``, ``failures`` and ``errors`` count those runs; ``goal`` is the map's goal
     per bucket; ``coverage`` is ``hits / goal`` capped at 1; ``failure_rate`` is failures per
     run without an error. ``cross`` names the crossed dimensions; one column per dimension
-    holds the bucket's cell (missing for dimensions the cross leaves out).
+    holds the bucket's cell (missing for dimensions the cross leaves out); a dimension named
+    like one of the other columns is the column ``attribute.NAME`` instead.
 
     Raises:
         UnknownId: no such campaign. InvalidConfig: the campaign recorded no map (an import).
@@ -256,6 +270,7 @@ def coverage(store: Store, campaign: str) -> pd.DataFrame:
         cmap, prior_campaign_runs(store, cmap, record.setup.sut, version=version)
     )
     dims = list(cmap.dimension_names)
+    column = {d: f"attribute.{d}" if d in COVERAGE_COLUMNS else d for d in dims}
     rows = []
     for row in table:
         cells = dict(row.bucket)
@@ -263,7 +278,7 @@ def coverage(store: Store, campaign: str) -> pd.DataFrame:
             {
                 "bucket": row.label,
                 "cross": " x ".join(d for d, _ in row.bucket),
-                **{d: cells.get(d) for d in dims},
+                **{column[d]: cells.get(d) for d in dims},
                 "hits": row.hits,
                 "failures": row.failures,
                 "errors": row.errors,
@@ -272,8 +287,8 @@ def coverage(store: Store, campaign: str) -> pd.DataFrame:
                 "failure_rate": row.failure_rate,
             }
         )
-    columns = ["bucket", "cross", *dims, "hits", "failures", "errors", "goal"]
-    return pd.DataFrame(rows, columns=[*columns, "coverage", "failure_rate"])
+    columns = [*COVERAGE_COLUMNS[:2], *column.values(), *COVERAGE_COLUMNS[2:]]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _run_row(run: Run) -> dict[str, Any]:

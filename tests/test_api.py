@@ -285,6 +285,34 @@ def test_an_attribute_named_like_a_column_keeps_both(tmp_path) -> None:
     assert frame.seed.map(lambda s: isinstance(s, int)).all()
 
 
+def test_a_dimension_named_like_a_coverage_column_keeps_both(tmp_path) -> None:
+    cmap = hunter.CoverageMap.from_dict(
+        {
+            "name": "clash",
+            "dimensions": [
+                {"name": "hits", "values": [1, 2]},
+                {"name": "goal", "values": ["a", "b"]},
+            ],
+            "crosses": [["hits", "goal"]],
+            "goal": 2,
+        }
+    )
+
+    def sim(attributes: dict, seed: int) -> dict:
+        return {"failed": attributes["goal"] == "a"}
+
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, sim, map=cmap, n=12, seed=0)
+        table = hunter.frames.coverage(store, result.campaign_id)
+    assert table.columns.is_unique
+    crossed = table[table.cross == "hits x goal"]
+    assert sorted(zip(crossed["attribute.hits"], crossed["attribute.goal"], strict=True)) == [
+        ("1", "a"), ("1", "b"), ("2", "a"), ("2", "b")
+    ]  # fmt: skip
+    assert crossed.goal.eq(2).all() and crossed.hits.sum() == 12
+    assert (crossed.failures > 0).eq(crossed["attribute.goal"] == "a").all()
+
+
 def test_triage_of_a_function_campaign(tmp_path) -> None:
     with hunter.open_store(tmp_path / "s") as store:
         result = hunter.campaign(store, planted, map=MAP, space=SPACE, n=40, seed=3)

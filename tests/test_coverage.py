@@ -123,3 +123,37 @@ def test_a_weight_applies_whatever_order_its_bucket_is_written_in():
     cmap = CoverageMap.from_dict(raw)
     assert cmap.weight_of((("t", "q"), ("r", "d"))) == 4.0
     assert CoverageMap.from_dict(cmap.to_dict()).weights == cmap.weights
+
+
+def test_a_space_given_beside_a_map_takes_the_maps_bins_and_says_what_differs():
+    """The report's tables and plots are binned as the map's buckets: a space file (which has
+    no bins, or others) must not replace them; a real difference is named, not just found."""
+    from hunter.flow.campaign import campaign_space
+
+    space = Space(
+        (
+            AttributeSpec("turns", range=(1, 20), integer=True),
+            AttributeSpec("tool", values=("search", "shell")),
+            AttributeSpec("context_len", range=(0.0, 1.0)),
+        )
+    )
+    cmap = CoverageMap.from_dict(
+        {
+            "name": "m",
+            "dimensions": [
+                {"name": "turns", "range": [1, 20], "integer": True, "bins": [1, 5, 10, 20]},
+                {"name": "tool", "values": ["search", "shell"]},
+            ],
+            "goal": 2,
+        }
+    )
+    merged = campaign_space(cmap, space)
+    assert merged["turns"].bins == (1, 5, 10, 20)
+    assert merged.names == ("turns", "tool", "context_len")
+    other = CoverageMap.from_dict(
+        {"name": "m", "dimensions": [{"name": "tool", "values": ["search", "email"]}], "goal": 2}
+    )
+    with pytest.raises(
+        InvalidConfig, match=r"values \[search, email\] in the map, \[search, shell\]"
+    ):
+        campaign_space(other, space)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from hunter.coverage import Bucket, CoverageMap, Space
 from hunter.domain import AttributeDict, AttributeSpec, Run, Scenario, Value
+from hunter.errors import InvalidConfig
 from hunter.executor import Executor
 from hunter.records import HuntSetup
 from hunter.store import Store
@@ -239,15 +240,44 @@ def campaign_space(coverage_map: CoverageMap, declared: Space | None) -> Space:
     """The space a campaign samples: the SUT's space (declared or given) plus the map's dimensions.
 
     A map dimension must mean the same in both: a space that declares it differently is rejected.
+    The map's bins win over the space's: they are the buckets the map counts, and the report's
+    tables and plots are binned as the map's buckets are.
     """
     if declared is None:
         return coverage_map.space
-    for dim in coverage_map.dimensions:
-        spec = declared.get(dim.name)
-        if spec is not None and (spec.values, spec.range) != (dim.values, dim.range):
-            from hunter.errors import InvalidConfig
+    by_name = {dim.name: dim for dim in coverage_map.dimensions}
+    specs = []
+    for spec in declared.attributes:
+        dim = by_name.get(spec.name)
+        if dim is not None:
+            _check_same(dim, spec)
+            if dim.bins is not None:
+                spec = replace(spec, bins=dim.bins)
+        specs.append(spec)
+    return Space(tuple(specs)).merged_with(coverage_map.dimensions)
 
+
+def _check_same(dim: AttributeSpec, spec: AttributeSpec) -> None:
+    """Raise when a map dimension and the space's attribute of its name differ.
+
+    Raises:
+        InvalidConfig: naming the dimension and what differs.
+    """
+    if dim.values is not None or spec.values is not None:
+        if dim.values != spec.values:
             raise InvalidConfig(
-                f"map dimension {dim.name!r} does not match the space's attribute of that name"
+                f"map dimension {dim.name!r} does not match the space's attribute of that name:"
+                f" values {_listed(dim)} in the map, {_listed(spec)} in the space"
             )
-    return declared.merged_with(coverage_map.dimensions)
+    elif dim.range != spec.range:
+        raise InvalidConfig(
+            f"map dimension {dim.name!r} does not match the space's attribute of that name:"
+            f" {_listed(dim)} in the map, {_listed(spec)} in the space"
+        )
+
+
+def _listed(spec: AttributeSpec) -> str:
+    if spec.values is not None:
+        return "[" + ", ".join(str(v) for v in spec.values) + "]"
+    kind = "integer" if spec.integer else "range"
+    return f"{kind} {spec.low:g}..{spec.high:g}" if spec.range is not None else "no values"
