@@ -28,6 +28,7 @@ def test_notebook_script_runs_as_printed(tmp_path, monkeypatch, capsys) -> None:
     # what the README says it prints
     assert "c1 6 failed" in printed and "h1 bug settled" in printed
     assert "temptation is profit and oversight <= 0.306 " in printed
+    assert "[('R1', 'fixed')]" in printed  # the fixed cell's recheck
     with hunter.open_store(tmp_path / "runs") as store:
         runs = hunter.frames.runs(store, campaign="c1")
         assert set(runs.sut) == {"callable:__main__.my_agent"}
