@@ -266,3 +266,10 @@ def test_a_settled_hunt_says_so(campaign, capsys):
     code, md, _ = run_cli(capsys, "report", "h1", "--store", store)
     assert code == 0
     assert "**Stopped: settled.** Settled after " in md and "provisional" not in md
+    # resuming a settled hunt asks for nothing more: it is refused, and nothing is simulated
+    with Store(store) as s:
+        stored = len(s.runs(hunt_id="h1"))
+    code, _, err = run_cli(capsys, "hunt", "--resume", "h1", "--store", store)
+    assert code == 2 and "nothing to resume" in err and "--budget 600" in err, err
+    with Store(store) as s:
+        assert len(s.runs(hunt_id="h1")) == stored and s.hunt("h1").result.stop_reason == "settled"

@@ -343,15 +343,20 @@ def test_continue_a_settled_hunt_goes_on(planted_store, planted_sut):
     settled = run_hunt(store, run_id, HuntSettings(budget=300, seed=1)).result
     assert settled.stop_reason is StopReason.SETTLED and not settled.provisional
     n = settled.simulations
-    # early stop as stored: the region must hold again while the hunt doubles from n
     sut = Counting(planted_sut)
-    more = continue_hunt(store, settled.hunt_id, sut=sut).result
+    # the same budget asks for nothing more: refused, nothing simulated, the answer kept
+    with pytest.raises(InvalidConfig, match="nothing to resume"):
+        continue_hunt(store, settled.hunt_id, sut=sut)
+    kept = store.hunt(settled.hunt_id).result
+    assert sut.calls == 0 and (kept.stop_reason, kept.simulations) == (StopReason.SETTLED, n)
+    # a larger budget, early stop as stored: the region must hold again while it doubles from n
+    more = continue_hunt(store, settled.hunt_id, budget=400, sut=sut).result
     print(f"\nsettled at {n}; continued with early stop: {more.stop_reason} at {more.simulations}")
-    assert more.simulations >= min(2 * n, 300) and sut.calls == more.simulations - n
+    assert more.simulations >= min(2 * n, 400) and sut.calls == more.simulations - n
     # and with early stop off, the whole budget
-    rest = continue_hunt(store, settled.hunt_id, budget=320, early_stop=False, sut=sut).result
-    assert rest.simulations == 320 and rest.stop_reason is StopReason.BUDGET
-    assert sut.calls == 320 - n and len(store.runs(hunt_id=settled.hunt_id)) == 320
+    rest = continue_hunt(store, settled.hunt_id, budget=420, early_stop=False, sut=sut).result
+    assert rest.simulations == 420 and rest.stop_reason is StopReason.BUDGET
+    assert sut.calls == 420 - n and len(store.runs(hunt_id=settled.hunt_id)) == 420
     assert store.hunt(settled.hunt_id).settings.early_stop is False
 
 

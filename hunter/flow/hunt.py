@@ -327,7 +327,8 @@ class Hunt:
 
         Raises:
             InvalidConfig: the budget would shrink; or the hunt finished and cannot go on: a
-                fluke, or its simulations already reach the budget.
+                fluke, its simulations already reach the budget, or it settled (or ran out of
+                scenarios) and neither a larger budget nor ``early_stop`` off asks for more.
         """
         hid = record.hunt_id
         if settings.budget < record.budget:
@@ -342,6 +343,18 @@ class Hunt:
             raise InvalidConfig(
                 f"hunt {hid} called run {record.run_id} a fluke (the replays decided);"
                 " more budget would not change that: hunt it again with --new"
+            )
+        answered = (StopReason.SETTLED, StopReason.EXHAUSTED)
+        if (
+            result is not None
+            and result.stop_reason in answered
+            and settings.early_stop
+            and settings.budget == record.budget
+        ):
+            raise InvalidConfig(
+                f"hunt {hid} finished ({result.stop_reason.value} after {result.simulations} of"
+                f" {record.budget} simulations): nothing to resume; continue it with a larger"
+                f" budget (--budget {2 * record.budget}) or --no-early-stop"
             )
         if result is not None and settings.budget <= result.simulations:
             raise InvalidConfig(
