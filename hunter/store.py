@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -715,6 +715,37 @@ class Store:
                 (pid, hunt_id, region_id, _now()),
             )
         return pid
+
+    def withdraw_support(self, hunt_id: str, keep: Collection[str], reason: str) -> list[str]:
+        """Drop ``hunt_id``'s support of the pending proposals it no longer makes (other than
+        ``keep``): a continued hunt whose region moved stands behind what it proposes now. A
+        pending proposal no hunt supports any more is withdrawn (status ``withdrawn``, with
+        ``reason``), so it is neither listed as pending nor accepted. Returns those IDs."""
+        withdrawn = []
+        with self.atomic():
+            rows = self._db.execute(
+                "SELECT DISTINCT s.proposal_id FROM proposal_support s JOIN proposals p"
+                " ON p.proposal_id = s.proposal_id WHERE s.hunt_id = ? AND p.status = 'pending'",
+                (hunt_id,),
+            ).fetchall()
+            for (pid,) in rows:
+                if pid in keep:
+                    continue
+                self._db.execute(
+                    "DELETE FROM proposal_support WHERE proposal_id = ? AND hunt_id = ?",
+                    (pid, hunt_id),
+                )
+                (left,) = self._db.execute(
+                    "SELECT COUNT(*) FROM proposal_support WHERE proposal_id = ?", (pid,)
+                ).fetchone()
+                if not left:
+                    self._db.execute(
+                        "UPDATE proposals SET status = 'withdrawn', decided_by = 'hunter',"
+                        " decided_at = ?, reason = ? WHERE proposal_id = ?",
+                        (_now(), reason, pid),
+                    )
+                    withdrawn.append(str(pid))
+        return withdrawn
 
     def _matching_proposal(
         self, key: str, kind: str, hunt_id: str, region_id: str

@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -443,6 +444,47 @@ def test_listing_in_words_with_state_and_supporters(
     assert listed[p1]["status"] == "accepted" and listed[p3]["reason"] == "[bold]noise"
     for key in ("hunt_id", "region_id", "kind", "detail", "map_path", "new_map_path", "created"):
         assert key in listed[p2]
+
+
+def test_a_continued_hunt_withdraws_what_it_no_longer_proposes(
+    ceo_map: Path, store_dir: str, capsys: pytest.CaptureFixture[str], wide: None
+) -> None:
+    """Continued to a larger budget, a hunt's region moved and it proposes another dimension:
+    its old proposal, which no other region supports, must not stay pending (and acceptable)
+    as if the hunt still stood behind it; one another hunt supports stays, without h7."""
+    old = _add(store_dir, "h7", "R1", "add_dimension", MONITORING, ceo_map)
+    shared = _add(store_dir, "h8", "R1", "reweight_bucket", BUCKET, ceo_map)
+    assert _add(store_dir, "h7", "R2", "reweight_bucket", BUCKET, ceo_map) == shared
+    new = _add(store_dir, "h7", "R1", "add_subdimension", SHUTDOWN, ceo_map)
+    with Store(store_dir) as s:
+        reason = "hunt h7 no longer proposes it after 250 runs"
+        assert s.withdraw_support("h7", {new}, reason) == [old]
+        assert s.proposal(old).status == "withdrawn" and s.proposal(old).reason == reason
+        assert s.proposal(shared).status == "pending"
+        assert s.proposal(shared).supporters == (("h8", "R1"),)
+    code, out, _ = run_cli(capsys, "proposals", "--store", store_dir)
+    assert code == 0 and old not in out and new in out and shared in out
+    code, out, _ = run_cli(capsys, "proposals", "--all", "--store", store_dir)
+    assert f"withdrawn: {reason}" in " ".join(out.split())
+    code, _, err = run_cli(capsys, "proposals", "accept", old, "--store", store_dir)
+    assert code == 2 and "already withdrawn" in err
+
+
+def test_every_view_of_a_proposal_says_what_accepting_writes(tmp_path: Path) -> None:
+    """A region's own weight (x4.3) and the proposal's (x6, another region asked for more)
+    used to both be shown; the report and the triage now read the stored proposal."""
+    from hunter.analysis.stats import rate
+    from hunter.flow.review import as_stored
+    from hunter.regions import MapProposal, Region
+
+    with Store(tmp_path / "s") as s:
+        pid = s.add_proposal("h2", "R2", "reweight_bucket", {**BUCKET, "weight": 4.3}, None)
+        s.add_proposal("h5", "R2", "reweight_bucket", {**BUCKET, "weight": 6.0}, None)
+        stored = {p.proposal_id: p for p in s.proposals()}
+    mine = MapProposal("reweight_bucket", {**BUCKET, "weight": 4.3}, pid)
+    region = Region("R2", (), rate(3, 4), rate(1, 50), "implementation", None, mine)
+    assert as_stored(region, stored).proposal.detail["weight"] == 6.0
+    assert as_stored(replace(region, proposal=None), stored).proposal is None
 
 
 # -- real hunts ----------------------------------------------------------------------------------

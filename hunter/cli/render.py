@@ -330,6 +330,8 @@ def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None =
             state = Text(f"accepted into {into}", style="green")
         elif p.status == "rejected":
             state = Text("rejected" + (f": {p.reason}" if p.reason else ""), style="red")
+        elif p.status == "withdrawn":
+            state = Text(f"withdrawn: {p.reason}" if p.reason else "withdrawn", style="dim")
         elif p.proposal_id in notes:
             state = Text(f"pending, {notes[p.proposal_id]}", style="yellow")
         else:

@@ -16,6 +16,7 @@ from hunter.analysis.stats import rate
 from hunter.domain import Run
 from hunter.errors import InvalidConfig, UnknownId
 from hunter.flow.campaign import coverage_table, prior_campaign_runs
+from hunter.flow.review import as_stored
 from hunter.records import HuntResult
 from hunter.store import Store
 
@@ -39,8 +40,11 @@ def gather_report(store: Store, hunt_id: str, store_name: str | None = None) -> 
         prior = prior_campaign_runs(store, setup.coverage_map, setup.sut, version=version)
         for row in coverage_table(setup.coverage_map, prior):
             bucket_coverage[row.bucket] = (row.hits, row.failures)
+    stored = {p.proposal_id: p for p in store.proposals()}
+    result = _with_outside_counts(record.result, runs)
+    regions = tuple(as_stored(r, stored) for r in result.analysis.regions)
     return ReportInput(
-        result=_with_outside_counts(record.result, runs),
+        result=replace(result, analysis=replace(result.analysis, regions=regions)),
         sut=setup.sut,
         origin=origin,
         runs=runs,

@@ -762,21 +762,22 @@ class Hunt:
         return replace(analysis, notes=(*analysis.notes, *(v.note() for v in avoided)))
 
     def _with_stored_proposals(self, analysis: HuntAnalysis) -> HuntAnalysis:
-        """The regions with their proposals stored. The store gives a proposal this hunt made
-        before (resumed, or continued with more budget) its earlier ID: no duplicates."""
+        """The regions with their proposals stored, each as the store now holds it (another
+        region's numbers merged in: what accepting writes). The store gives a proposal this
+        hunt made before (resumed, or continued with more budget) its earlier ID: no
+        duplicates; one it made before and no longer makes loses its support."""
+        hid = self.record.hunt_id
         regions = []
         for region in analysis.regions:
             if region.proposal is not None:
-                pid = self.store.add_proposal(
-                    self.record.hunt_id,
-                    region.id,
-                    region.proposal.kind,
-                    region.proposal.detail,
-                    self.setup.map_path,
-                )
-                proposal = MapProposal(region.proposal.kind, region.proposal.detail, pid)
-                region = replace(region, proposal=proposal)
+                kind, detail = region.proposal.kind, region.proposal.detail
+                pid = self.store.add_proposal(hid, region.id, kind, detail, self.setup.map_path)
+                stored = self.store.proposal(pid)
+                region = replace(region, proposal=MapProposal(kind, stored.detail, pid))
             regions.append(region)
+        made = {r.proposal.id for r in regions if r.proposal is not None and r.proposal.id}
+        n = len(self.context.observations) + len(self.minimal_runs)
+        self.store.withdraw_support(hid, made, f"hunt {hid} no longer proposes it after {n} runs")
         return replace(analysis, regions=tuple(regions))
 
     def write_journal(self) -> None:

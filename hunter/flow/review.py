@@ -13,14 +13,15 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hunter.analysis.refine import ProposalDoesNotApply, apply_proposal, refine_map_text
 from hunter.coverage import CoverageMap, load_map
 from hunter.errors import HunterError, InvalidConfig
 from hunter.records import ProposalRecord
-from hunter.regions import MapProposal
+from hunter.regions import MapProposal, Region
 from hunter.store import Store
 
 MAX_NOTED_HUNTS = 3
@@ -35,6 +36,18 @@ class Acceptance:
     new_path: Path
     version: int
     diff: str
+
+
+def as_stored(region: Region, stored: Mapping[str, ProposalRecord]) -> Region:
+    """``region`` with its proposal as the store holds it now (``stored``, by ID): a hunt's
+    result keeps the proposal as it stood when the hunt finished, but a later region's numbers
+    may have joined it, and an accepted one is what its map version wrote; reports, triages
+    and ``hunter proposals`` must all say what accepting writes (or wrote)."""
+    proposal = region.proposal
+    if proposal is None or not proposal.id or proposal.id not in stored:
+        return region
+    detail = stored[proposal.id].detail
+    return replace(region, proposal=MapProposal(proposal.kind, detail, proposal.id))
 
 
 def next_version_path(path: Path, version: int) -> Path:
@@ -224,6 +237,7 @@ __all__ = [
     "Acceptance",
     "accept_proposal",
     "accept_proposals",
+    "as_stored",
     "lineage_versions",
     "newest_version",
     "next_version_path",

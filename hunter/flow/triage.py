@@ -43,6 +43,7 @@ from hunter.analysis.triage import (
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
 from hunter.flow.hunt import HuntOutcome, HuntSettings, run_hunt
+from hunter.flow.review import as_stored
 from hunter.records import HuntRecord
 from hunter.store import Store
 from hunter.sut import Sut
@@ -207,6 +208,9 @@ def triage(
         explained[origin.run_id] = Explained(
             origin.run_id, "unexplained", hunt_id=outcome.hunt_id, note=note
         )
+    # Each bug's proposal as the store holds it now: a later hunt's numbers may have joined it.
+    stored = {p.proposal_id: p for p in store.proposals()}
+    found = [replace(f, region=as_stored(f.region, stored)) for f in found]
     ids = _store_ids(merge_bugs(found), known_bugs(store))
     bugs = tuple(replace(b, id=ids[b.id]) for b in merge_bugs(found))
     known_before = {ids[b] for b in known_before}
