@@ -177,7 +177,7 @@ def campaign(
     return run_campaign(
         store,
         cmap,
-        campaign_space(cmap, declared),
+        campaign_space(cmap, declared, adapter),
         adapter,
         n=n,
         seed=seed,
@@ -590,7 +590,7 @@ def run(
         map_path = str(Path(map).resolve())
     declared = _space(space) if space is not None else adapter.space()
     if cmap is not None:
-        full = campaign_space(cmap, declared)
+        full = campaign_space(cmap, declared, adapter)
     elif declared is not None:
         full = declared
     else:

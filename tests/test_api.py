@@ -381,3 +381,21 @@ def test_the_command_line_hunt_is_the_api_hunt(tmp_path, capsys) -> None:
         assert store.campaign(limited.campaign_id).setup.options.retries == 2
         with pytest.raises(InvalidConfig, match="unknown SUT limit 'timout'"):
             hunter.campaign(store, sut, map=MAP, space=SPACE, n=4, limits={"timout": 9})
+
+
+def test_a_map_dimension_the_sut_does_not_take_is_refused_before_any_run(tmp_path) -> None:
+    """The built-in world takes only its own attributes: a map asking for another made every
+    run a SUT error and the campaign 'succeed'. A plain function cannot tell, so it may."""
+    cmap = hunter.CoverageMap.from_dict(
+        {"name": "x", "dimensions": [{"name": "zzz", "values": [1, 2]}], "goal": 5}
+    )
+    with hunter.open_store(tmp_path / "s") as store:
+        with pytest.raises(InvalidConfig, match="'zzz' is not an attribute SUT 'builtin:ceo'"):
+            hunter.campaign(store, "builtin:ceo", map=cmap, n=2)
+        path = tmp_path / "x.yaml"
+        path.write_text("name: x\ndimensions:\n  - name: zzz\n    values: [1, 2]\ngoal: 5\n")
+        with pytest.raises(InvalidConfig, match="'zzz' is not an attribute"):
+            hunter.run(store, "builtin:ceo", {"zzz": 1}, map=path)
+        assert store.runs() == [] and store.campaigns() == []
+        done = hunter.campaign(store, lambda a, s: {"failed": a["zzz"] == 1}, map=cmap, n=4)
+        assert len(done.runs) == 4

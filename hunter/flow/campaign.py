@@ -236,13 +236,22 @@ def run_campaign(
     return CampaignResult(campaign_id, tuple(runs), tuple(table))
 
 
-def campaign_space(coverage_map: CoverageMap, declared: Space | None) -> Space:
+def campaign_space(
+    coverage_map: CoverageMap, declared: Space | None, sut: Sut | None = None
+) -> Space:
     """The space a campaign samples: the SUT's space (declared or given) plus the map's dimensions.
 
-    A map dimension must mean the same in both: a space that declares it differently is rejected.
+    A map dimension must mean the same in both: a space that declares it differently is rejected,
+    and so is one the SUT does not take at all (:meth:`Sut.accepts`: every run would error).
     The map's bins win over the space's: they are the buckets the map counts, and the report's
     tables and plots are binned as the map's buckets are.
     """
+    for each in coverage_map.dimensions:
+        if sut is not None and not sut.accepts(each.name):
+            raise InvalidConfig(
+                f"map dimension {each.name!r} is not an attribute SUT {str(sut.spec)!r} takes:"
+                " every run would be a SUT error"
+            )
     if declared is None:
         return coverage_map.space
     by_name = {dim.name: dim for dim in coverage_map.dimensions}

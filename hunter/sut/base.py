@@ -113,5 +113,10 @@ class Sut(abc.ABC):
         """The space this SUT declares, if it declares one (the built-in world does)."""
         return None
 
+    def accepts(self, attribute: str) -> bool:
+        """Whether the SUT takes ``attribute`` at all (a map dimension it does not take would
+        make every run an error); True when it cannot tell, as a plain function."""
+        return True
+
     def close(self) -> None:  # noqa: B027 - a hook that does nothing by default
         """Release resources (servers, clients) once the hunt or campaign is over."""

@@ -117,6 +117,9 @@ class BuiltinSut(Sut):
         extra["judge"] = self.options.judge
         return replace(trajectory, verdicts=verdicts, extra=extra)
 
+    def accepts(self, attribute: str) -> bool:
+        return attribute in self.space()
+
     def space(self) -> Space:
         from hunter.world import world_space
 

@@ -425,6 +425,10 @@ class InspectSut(Sut):
             f" (parameters: {', '.join(free) or 'none'}{held})"
         )
 
+    def accepts(self, attribute: str) -> bool:
+        """A task parameter (any name, when the task takes ``**kwargs`` or is a file's)."""
+        return self.any_params or attribute in self.params
+
     def space(self) -> Space | None:
         return space_from_task(self.task)
 
