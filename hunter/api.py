@@ -692,6 +692,7 @@ HUNT_COLUMNS = (
     "seed",
     "sut",
     "created",
+    "live",
 )
 """The fields of :func:`hunt_rows`, in order."""
 

@@ -78,7 +78,9 @@ def test_hunt_of_a_function_needs_it_again(tmp_path) -> None:
         outcome = hunter.hunt(store, origin, sut=planted, budget=100, seed=1)
         assert outcome.result.verdict == "bug"
         hunts = hunter.frames.hunts(store)
+        assert list(hunts.columns) == [r for r in hunter.api.hunt_rows(store)[0]]  # as --json
         assert hunts.loc[outcome.hunt_id, "verdict"] == "bug"
+        assert not hunts.loc[outcome.hunt_id, "live"]  # finished: no process holds it
         assert hunts.loc[outcome.hunt_id, "run_id"] == origin
         regions = hunter.frames.regions(store, hunt=outcome.hunt_id)
         origin_region = regions[regions.contains_origin].iloc[0]
