@@ -225,3 +225,28 @@ def test_a_users_hunt_is_known_to_the_triage_and_numbered_as_everywhere(tmp_path
     for e in result.explained:
         if e.kind == "bug":
             assert marks[e.run_id] == e.bug_id
+
+
+@pytest.mark.slow
+def test_a_written_triage_report_links_every_bug_to_its_hunt_report(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "store"
+    with Store(folder) as store:
+        _, sut, cid = _three_bugs_campaign(store)
+        result = triage(store, cid, budget=900, hunt_budget=150, seed=1, sut=sut)
+    hunts = {h for b in result.bugs for h in b.bug.hunt_ids}
+    assert hunts and not (folder / "reports").exists()
+    import hunter.api
+
+    monkeypatch.setattr(hunter.api, "triage", lambda *args, **kwargs: result)  # test-only SUT
+    target = tmp_path / "elsewhere" / "triage.md"
+    target.parent.mkdir()
+    args = ("triage", cid, "--budget", "900", "--hunt-budget", "150", "--seed", "1")
+    code, _, err = run_cli(
+        capsys, *args, "--format", "md", "--out", str(target), "--store", str(folder)
+    )
+    assert code == 0, err
+    text = target.read_text()
+    for hunt_id in hunts:
+        link = f"[{hunt_id}](../store/reports/{hunt_id}.html)"
+        assert link in text, link
+        assert (folder / "reports" / f"{hunt_id}.html").read_text().startswith("<!doctype html>")

@@ -11,7 +11,9 @@ from rich.text import Text
 from hunter.cli.app import cli, err, json_option, open_store, out, print_json, store_option
 
 if TYPE_CHECKING:
+    from hunter.analysis.triage import TriageResult
     from hunter.flow.hunt import HuntOutcome
+    from hunter.store import Store
 
 DEFAULT_BUDGET = 3000
 DEFAULT_HUNT_BUDGET = 300
@@ -97,11 +99,7 @@ def triage(
             workers=workers,
             on_hunt=None if as_json else on_hunt,
         )
-        links = [
-            f"{h}={store.folder / 'reports' / (h + '.html')}"
-            for h in result.hunts
-            if store.folder is not None and (store.folder / "reports" / f"{h}.html").exists()
-        ]
+        links = _report_links(store, result, out_path, store_dir) if fmt != "text" else []
     if as_json:
         print_json(result.to_json())
         return
@@ -116,6 +114,35 @@ def triage(
         out.print(Text(f"wrote {out_path}"))
         return
     out.print(Text(text))
+
+
+def _report_links(
+    store: Store, result: TriageResult, out_path: str | None, store_dir: str
+) -> list[str]:
+    """``HUNT=PATH`` of the html report of every hunt behind a bug (the triage's own and the
+    known ones), written into ``STORE/reports/`` where missing: a triage report links each bug
+    to the report its fixers read. A path is relative to the folder of ``--out`` (the reports
+    stay found when both move together), absolute when the report is printed."""
+    import os
+
+    from hunter.flow.gather import build_report
+
+    if store.folder is None:
+        return []
+    folder = store.folder / "reports"
+    base = Path(out_path).resolve().parent if out_path else None
+    links = []
+    for hunt_id in dict.fromkeys(h for b in result.bugs for h in b.bug.hunt_ids):
+        path = folder / f"{hunt_id}.html"
+        if not path.exists():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(build_report(store, hunt_id, "html", store_dir), encoding="utf-8")
+            except OSError:  # a read-only store: the report names the hunts, unlinked
+                continue
+        target = path.resolve()
+        links.append(f"{hunt_id}={os.path.relpath(target, base) if base else target}")
+    return links
 
 
 def _exists(store: object, campaign_id: str) -> bool:
