@@ -377,6 +377,13 @@ LEGEND: tuple[tuple[str, str], ...] = (
 """Every statistic of the report, explained once (both formats print it)."""
 
 
+IN_PASSING = (
+    "met in passing: the hunt tested the origin's region, not this one, so its box, rates and"
+    " label rest on runs drawn near the origin; hunt one of its failing runs to bound it"
+)
+"""What a region of another failure mode than the origin's is worth (every view says so)."""
+
+
 def proposal_text(region: Region) -> str:
     """The region's proposal in words, with the region's own figures (never the proposal's
     detail, which may count other runs): "add dimension x (a, b); fails 73% inside R1, 0.0%

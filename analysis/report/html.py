@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hunter.analysis.report import plots
 from hunter.analysis.report.context import (
+    IN_PASSING,
     LEGEND,
     ReportInput,
     constraint_phrase,
@@ -57,4 +58,5 @@ def render_html(data: ReportInput) -> str:
         stop=stop_note(data.result, data.store, data.sut),
         views=list(zip(views, figures, strict=True)),
         legend=LEGEND,
+        in_passing=IN_PASSING,
     )

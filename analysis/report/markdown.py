@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from hunter.analysis.report.context import (
+    IN_PASSING,
     LEGEND,
     RegionView,
     ReportInput,
@@ -83,6 +84,7 @@ def _region(data: ReportInput, view: RegionView, provisional: bool) -> list[str]
         "",
         f"Label: **{r.label}** bug. Fix the region, not the sample: train on the whole box"
         " below, and check just beyond its edges.",
+        *([] if r.contains_origin else ["", f"*{IN_PASSING[:1].upper()}{IN_PASSING[1:]}.*"]),
         "",
         "| constraint | rate drop without it |",
         "|---|---:|",

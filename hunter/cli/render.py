@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from hunter.analysis.report.context import proposal_text
+from hunter.analysis.report.context import IN_PASSING, proposal_text
 from hunter.domain import Run
 from hunter.flow.campaign import CoverageRow
 from hunter.records import HuntResult
@@ -164,6 +164,11 @@ def hunt_summary(console: Console, result: HuntResult, *, store: str | None = No
                 (region.label, "bold"),
             )
         )
+        if not region.contains_origin:
+            for line in textwrap.wrap(
+                IN_PASSING, WIDTH, initial_indent="     ", subsequent_indent="       "
+            ):
+                console.print(Text(line, style="dim"))
         check = result.minimal_check(region.id)
         if check is not None:
             console.print(

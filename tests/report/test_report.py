@@ -232,3 +232,25 @@ def test_a_hunt_without_campaign_runs_says_its_background_was_not_measured():
     assert "background not measured (no campaign runs)" in render(data, "md")
     html = render(data, "html")
     assert "no campaign runs" in html and "0/0" not in html
+
+
+def test_a_region_met_in_passing_says_what_it_rests_on(capsys):
+    """A second failure mode's box is drawn from runs near the origin (the hunt tests the
+    origin's region only): its rates and label are not what the origin's are worth."""
+    from rich.console import Console
+
+    from hunter.cli.render import hunt_summary
+
+    data = _input()
+    assert "met in passing" not in render(data, "md")
+    other = replace(REGION, contains_origin=False)
+    result = replace(data.result, analysis=replace(ANALYSIS, regions=(other,)))
+    data = replace(data, result=result)
+    assert "*Met in passing: the hunt tested the origin's region, not this one" in render(
+        data, "md"
+    )
+    assert "Met in passing: the hunt tested the origin&#39;s region" in render(data, "html")
+    console = Console(width=80, record=True)
+    hunt_summary(console, result)
+    shown = console.export_text()
+    assert "met in passing" in shown and max(map(len, shown.splitlines())) <= 80
