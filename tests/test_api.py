@@ -401,3 +401,24 @@ def test_a_map_dimension_the_sut_does_not_take_is_refused_before_any_run(tmp_pat
         assert store.runs() == [] and store.campaigns() == []
         done = hunter.campaign(store, lambda a, s: {"failed": a["zzz"] == 1}, map=cmap, n=4)
         assert len(done.runs) == 4
+
+
+def test_a_stopped_hunt_of_a_function_is_resumed_from_python(tmp_path, capsys) -> None:
+    from hunter.cli import main
+    from hunter.errors import SutError
+
+    calls = {"n": 0}
+
+    def flaky_start(attributes: dict, seed: int) -> dict:
+        calls["n"] += 1
+        if calls["n"] > 40:  # the campaign ran; every simulation of the hunt's first batch errs
+            raise RuntimeError("harness down")
+        return planted(attributes, seed)
+
+    with hunter.open_store(tmp_path / "s") as store:
+        result = hunter.campaign(store, flaky_start, map=MAP, space=SPACE, n=40, seed=3)
+        with pytest.raises(SutError):
+            hunter.hunt(store, result.failed_run_ids[0], sut=flaky_start, budget=40)
+    assert main(["hunts", "--store", str(tmp_path / "s")]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "go on with hunter.resume(store, 'h1', sut=FUNCTION) in Python" in shown

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
+from hunter.records import CALLABLE_PREFIX
 
 
 @cli.command()
@@ -52,7 +53,10 @@ def hunts(as_json: bool, store_dir: str) -> None:
         )
     out.print(table)
     if stopped_ids:
-        out.print(
-            f"stopped: no process runs {', '.join(stopped_ids)}; go on with"
-            f" hunter hunt --resume {stopped_ids[0]} (or the command that started it)"
+        first = next(r for r in rows if r["hunt_id"] == stopped_ids[0])
+        how = (
+            f"hunter.resume(store, {first['hunt_id']!r}, sut=FUNCTION) in Python"
+            if str(first["sut"]).startswith(CALLABLE_PREFIX)
+            else f"hunter hunt --resume {first['hunt_id']} (or the command that started it)"
         )
+        out.print(Text(f"stopped: no process runs {', '.join(stopped_ids)}; go on with {how}"))
