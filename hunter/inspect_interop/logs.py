@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from hunter.domain import Value, Verdict
 from hunter.errors import InvalidConfig
-from hunter.inspect_interop.fail_rule import FailRule, failing_scorers, parse_fail_rule
+from hunter.inspect_interop.fail_rule import (
+    FailRule,
+    check_default_rule_judges,
+    failing_scorers,
+    parse_fail_rule,
+)
 from hunter.inspect_interop.task_args import RESERVED, as_attribute, sample_metadata
 
 if TYPE_CHECKING:
@@ -308,11 +313,12 @@ def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> lis
 
     Raises:
         InvalidConfig: a bad ``fail_when``; a missing, corrupt or sample-less log; a rule whose
-            scorer no scored sample of the logs has (a typo would otherwise pass everything).
+            scorer no scored sample of the logs has (a typo would otherwise pass everything);
+            no rule for a scorer of numbers, which the default rule would pass every time.
     """
     rule = parse_fail_rule(fail_when)
     out: list[ImportedSample] = []
-    seen_scorers: set[str] = set()
+    seen: dict[str, list[Any]] = {}
     for raw_path in paths:
         path = str(raw_path)
         log = read_log(path)
@@ -324,21 +330,28 @@ def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> lis
         located = str(Path(path).resolve()) if "://" not in path else path
         out.extend(samples_of_log(log, located, rule))
         for sample in log.samples:
-            seen_scorers.update(score_names(sample.scores))
-    check_rule_matches(rule, seen_scorers)
+            for name, value in score_values(sample.scores).items():
+                seen.setdefault(name, []).append(value)
+    check_rule_matches(rule, set(seen))
+    check_default_rule_judges(rule, seen)
     return out
 
 
-def score_names(scores: Mapping[str, Any] | None) -> set[str]:
-    """What a rule may name in these scores: each scorer, and ``SCORER.KEY`` for each entry
-    of a dict-valued score."""
-    names = set()
+def score_values(scores: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a rule may name in these scores, and the value it would read there: each scorer,
+    and ``SCORER.KEY`` for each entry of a dict-valued score."""
+    values: dict[str, Any] = {}
     for name, score in (scores or {}).items():
-        names.add(name)
         value = getattr(score, "value", score)
+        values[name] = value
         if isinstance(value, Mapping):
-            names.update(f"{name}.{key}" for key in value)
-    return names
+            values.update({f"{name}.{key}": entry for key, entry in value.items()})
+    return values
+
+
+def score_names(scores: Mapping[str, Any] | None) -> set[str]:
+    """What a rule may name in these scores (:func:`score_values`)."""
+    return set(score_values(scores))
 
 
 def check_rule_matches(rule: FailRule | None, scorers: set[str]) -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import Sample
-from inspect_ai.scorer import CORRECT, INCORRECT, Score, Target, accuracy, scorer
+from inspect_ai.scorer import CORRECT, INCORRECT, Score, Target, accuracy, mean, scorer
 from inspect_ai.solver import Generate, TaskState, generate, solver
 
 
@@ -273,3 +273,25 @@ def marked(tone: Literal["calm", "urgent"] = "calm") -> Task:
     that does not exist here; the echoing mark says "leverage" back when the tone is urgent."""
     text = "Use leverage now." if tone == "urgent" else "A calm request."
     return Task(dataset=[Sample(input=text)], solver=ask_the_mark(), scorer=says_leverage())
+
+
+RATINGS = {"terse": 1.6, "plain": 4.0, "vivid": 6.8}
+"""The samples of :func:`rated` and the rating each gets."""
+
+
+@task
+def rated(tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """A scorer of numbers, no letters (as inspect_evals' writingbench rates 1 to 10)."""
+    samples = [
+        Sample(id=name, input="write something", metadata={"rating": rating})
+        for name, rating in RATINGS.items()
+    ]
+    return Task(dataset=samples, solver=scripted_answer(), scorer=rating())
+
+
+@scorer(metrics=[mean()])
+def rating():  # type: ignore[no-untyped-def]
+    async def score(state: TaskState, target: Target) -> Score:
+        return Score(value=state.metadata["rating"])
+
+    return score

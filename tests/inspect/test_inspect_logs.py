@@ -178,3 +178,32 @@ def test_an_inspect_error_message_is_one_line_of_plain_text():
     )
     assert _error_text("expected list[str], got [int]") == "expected list[str], got [int]"
     assert _error_text("") == "no message"
+
+
+def test_a_scorer_of_numbers_needs_a_rule(tmp_path, capsys):
+    """The default rule fails a score of I, which a rating never is: without ``--fail-when``
+    every sample would pass, so the import is refused, as for a misspelt scorer."""
+    from inspect_ai import eval as inspect_eval
+    from planted_task import RATINGS
+
+    from hunter.cli import main
+    from hunter.store import Store
+
+    (log,) = inspect_eval(f"{TASK}@rated", model="mockllm/model", log_dir=str(tmp_path))
+    path = str(log.location)
+    with pytest.raises(InvalidConfig) as info:
+        read_inspect_logs([path])
+    low, high = min(RATINGS.values()), max(RATINGS.values())
+    assert f"scorer 'rating' gives numbers ({low:g} to {high:g})" in str(info.value)
+    suggested = str(info.value).split("--fail-when ")[-1].strip("'")
+    samples = read_inspect_logs([path], suggested)
+    middle = (low + high) / 2
+    assert {s.extra["inspect_sample_id"]: s.failed for s in samples} == {
+        name: rating < middle for name, rating in RATINGS.items()
+    }
+    store = tmp_path / "store"
+    code = main(["import", "inspect", path, "--store", str(store)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--fail-when 'rating<" in err
+    with Store(store) as s:
+        assert s.runs() == []
