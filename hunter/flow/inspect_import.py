@@ -26,7 +26,8 @@ class ImportSummary:
     errors: int
     campaign_ids: tuple[str, ...]
     skipped: int = 0
-    """Samples already in the store (the same log imported again), not stored twice."""
+    """Samples already in the store (the same log imported again), or in two of the logs (an
+    eval set's retried log beside the log it retried): not stored twice."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,10 @@ def infer_space(rows: Sequence[Mapping[str, Value]]) -> Space:
     return Space(tuple(specs))
 
 
+_Row = tuple["ImportedSample", dict[str, Value], dict[str, Any]]
+"""A sample to store, its scenario attributes and its fixed task arguments."""
+
+
 IMPORTED_TIMEOUT = 900.0
 """Seconds a re-run of an imported sample may take (``hunt --timeout`` changes it). An agent
 eval's sample is many model calls and tool uses, and a real model takes minutes over it: the
@@ -96,10 +101,7 @@ def import_inspect(
         by_sut.setdefault(sample.sut, []).append(sample)
     plans = [_plan(sut, group, given, cmap) for sut, group in by_sut.items()]
     stored = _imported_samples(store)  # every log checked first: a bad one is still refused
-    fresh = [
-        (sut, space, [r for r in rows if r[0].extra.get("inspect_sample_uuid") not in stored])
-        for sut, space, rows in plans
-    ]
+    fresh = [(sut, space, _unseen(rows, stored)) for sut, space, rows in plans]
     skipped = len(samples) - sum(len(rows) for _, _, rows in fresh)
     plans = [plan for plan in fresh if plan[2]]
     log_dir = str((Path(store.folder or ".") / "inspect-logs").resolve())
@@ -142,6 +144,21 @@ def import_inspect(
     return ImportSummary(imported, tuple(failed), errors, tuple(campaign_ids), skipped)
 
 
+def _unseen(rows: Sequence[_Row], seen: set[str]) -> list[_Row]:
+    """The rows whose sample is not in ``seen``, which gathers theirs: a sample already
+    stored, or in two logs read at once (a folder holding an eval set's retried log beside
+    the log it retried), is stored once."""
+    out = []
+    for row in rows:
+        uuid = row[0].extra.get("inspect_sample_uuid")
+        if uuid in seen:
+            continue
+        if uuid:
+            seen.add(str(uuid))
+        out.append(row)
+    return out
+
+
 def _imported_samples(store: Store) -> set[str]:
     """The Inspect sample UUIDs the store's imports hold already: importing a log again (or
     a folder of logs, some new) stores only the samples it has not seen."""
@@ -156,7 +173,7 @@ def _imported_samples(store: Store) -> set[str]:
 
 def _plan(
     sut: str, group: Sequence[ImportedSample], given: Space | None, cmap: CoverageMap | None
-) -> tuple[str, Space, list[tuple[ImportedSample, dict[str, Value], dict[str, Any]]]]:
+) -> tuple[str, Space, list[_Row]]:
     """The space of one task's samples and each sample's attributes and fixed arguments.
 
     The space is ``--space``, else the task's own (its parameters that name their choices),

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from hunter.domain import Value, Verdict
 from hunter.errors import InvalidConfig
@@ -285,16 +287,61 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
     return out
 
 
+LOG_SUFFIXES = (".eval", ".json")
+"""Inspect writes its logs in these two formats, and reads nothing else."""
+EVAL_SET_FILES = ("eval-set.json", "logs.json", ".eval-set-id")
+"""Files Inspect writes beside the logs of an eval set (its manifest, listing and id)."""
+
+
+def log_paths(paths: Sequence[str]) -> list[str]:
+    """The log files the arguments name: a folder (an eval set's, a ``--log-dir``) stands for
+    the Inspect logs in it and its subfolders, as Inspect lists them, oldest first; any other
+    argument is a log file.
+
+    Raises:
+        InvalidConfig: a folder that holds no log.
+    """
+    from inspect_ai.log import list_eval_logs
+
+    out = []
+    for path in paths:
+        if "://" in path or not Path(path).is_dir():
+            out.append(path)
+            continue
+        found = [_local_path(info.name) for info in list_eval_logs(path, descending=False)]
+        if not found:
+            raise InvalidConfig(f"{path}: no Inspect log (.eval or .json) in this folder")
+        out.extend(found)
+    return out
+
+
+def _local_path(uri: str) -> str:
+    """A file listed by Inspect (``file:///...``) as a path; remote logs stay URIs."""
+    parts = urlsplit(uri)
+    return url2pathname(parts.path) if parts.scheme == "file" else uri
+
+
 def read_log(path: str) -> EvalLog:
     """One log through Inspect's reader.
 
     Raises:
-        InvalidConfig: one line naming the file when it is missing or not a readable log.
+        InvalidConfig: one line naming the file when it is missing, a file Inspect writes
+            beside logs, not named as a log, or not a readable log.
     """
     from inspect_ai.log import read_eval_log
 
     if not Path(path).exists() and "://" not in path:
         raise InvalidConfig(f"{path}: no such Inspect log")
+    if Path(path).name in EVAL_SET_FILES:
+        raise InvalidConfig(
+            f"{path}: an eval set's own file, not a log; give its folder"
+            f" ({Path(path).parent}) to import the set's logs"
+        )
+    if not path.endswith(LOG_SUFFIXES):
+        raise InvalidConfig(
+            f"{path}: not an Inspect log (a log is a .eval or .json file; a folder imports"
+            " the logs in it)"
+        )
     try:
         # Events can be huge and are not needed: the messages carry the conversation.
         return read_eval_log(path, resolve_attachments="core", exclude_fields={"events", "store"})
@@ -307,7 +354,8 @@ def read_log(path: str) -> EvalLog:
 
 
 def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> list[ImportedSample]:
-    """Every sample of every log, or an error naming the first log that cannot be used.
+    """Every sample of every log (a folder: of the logs in it), or an error naming the first
+    log that cannot be used.
 
     All logs are read before anything is returned, so a bad one means nothing gets stored.
 
@@ -319,7 +367,7 @@ def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> lis
     rule = parse_fail_rule(fail_when)
     out: list[ImportedSample] = []
     seen: dict[str, list[Any]] = {}
-    for raw_path in paths:
+    for raw_path in log_paths([str(p) for p in paths]):
         path = str(raw_path)
         log = read_log(path)
         if not log.samples:

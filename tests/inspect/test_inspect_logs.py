@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from hunter.cli import main
 from hunter.errors import InvalidConfig
 from hunter.inspect_interop import read_inspect_logs
 from hunter.inspect_interop.logs import HEAD_EVENTS, MAX_EVENTS, sample_events
+from hunter.store import Store
 
 TASK = Path(__file__).parent / "planted_task.py"
 
@@ -186,9 +189,6 @@ def test_a_scorer_of_numbers_needs_a_rule(tmp_path, capsys):
     from inspect_ai import eval as inspect_eval
     from planted_task import RATINGS
 
-    from hunter.cli import main
-    from hunter.store import Store
-
     (log,) = inspect_eval(f"{TASK}@rated", model="mockllm/model", log_dir=str(tmp_path))
     path = str(log.location)
     with pytest.raises(InvalidConfig) as info:
@@ -207,3 +207,54 @@ def test_a_scorer_of_numbers_needs_a_rule(tmp_path, capsys):
     assert code == 2 and err.count("\n") == 1 and "--fail-when 'rating<" in err
     with Store(store) as s:
         assert s.runs() == []
+
+
+def test_an_eval_set_folder_imports_the_logs_in_it(tmp_path, capsys):
+    """``hunter import inspect SET``: the logs Inspect lists in the folder, not the files it
+    writes beside them; those files named one by one are refused, naming the first."""
+    from inspect_ai import eval_set
+
+    folder = tmp_path / "ad-set"
+    ok, logs = eval_set(
+        [f"{TASK}@planted", f"{TASK}@pair"], model="mockllm/model", log_dir=str(folder)
+    )
+    assert ok and (folder / "eval-set.json").is_file()
+    store = str(tmp_path / "store")
+    code = main(["import", "inspect", str(folder), "--json", "--store", store])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    with Store(store) as s:
+        runs = s.runs()
+    assert (
+        json.loads(captured.out)["runs"]
+        == len(runs)
+        == sum(log.results.total_samples for log in logs)
+    )
+    assert {Path(r.extra["inspect_log"]) for r in runs} == {
+        Path(log.location).resolve() for log in logs
+    }
+    code = main(["import", "inspect", str(folder), "--json", "--store", store])
+    assert code == 0 and json.loads(capsys.readouterr().out)["skipped"] == len(runs)
+    # a log named beside its folder (as a retried log beside its retry) is stored once
+    twice = str(tmp_path / "twice")
+    code = main(["import", "inspect", str(folder), logs[0].location, "--json", "--store", twice])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["runs"] == len(runs)
+    assert summary["skipped"] == logs[0].results.total_samples
+
+    # as the shell expands ad-set/*: dot files left out
+    every_file = sorted(str(p) for p in folder.glob("*") if not p.name.startswith("."))
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.txt").write_text("not a log")
+    attempts = [
+        (every_file, "eval-set.json: an eval set's own file, not a log; give its folder"),
+        ([str(tmp_path / "empty")], "empty: no Inspect log (.eval or .json) in this folder"),
+        ([logs[0].location, str(tmp_path / "notes.txt")], "notes.txt: not an Inspect log"),
+    ]
+    for paths, words in attempts:
+        other = str(tmp_path / "other")
+        code = main(["import", "inspect", *paths, "--store", other])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and words in err, err
+        with Store(other) as s:
+            assert s.runs() == []
