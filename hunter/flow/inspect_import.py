@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import AttributeSpec, Outcome, Scenario, Trajectory, Value
 from hunter.errors import InvalidConfig
-from hunter.inspect_interop.task_args import split_task_args
+from hunter.inspect_interop.task_args import misread_hint, split_task_args
 from hunter.records import HuntSetup, SutOptions
 from hunter.store import Store
 
@@ -171,6 +171,21 @@ def _imported_samples(store: Store) -> set[str]:
     }
 
 
+def _misread(
+    attributes: Mapping[str, Value], passed: Mapping[str, Any], space: Space
+) -> str | None:
+    """Why an attribute the eval was given is not legal when ``-T`` misread its word (``no``
+    read as false), else None: the eval's task really ran with the misread value, so the
+    import is refused, and the hint says how the eval should have been run."""
+    for name, value in attributes.items():
+        spec = space.get(name)
+        if name in passed and spec is not None and spec.values and not spec.contains(value):
+            hint = misread_hint(name, value, spec.values)
+            if hint is not None:
+                return hint
+    return None
+
+
 def _plan(
     sut: str, group: Sequence[ImportedSample], given: Space | None, cmap: CoverageMap | None
 ) -> tuple[str, Space, list[_Row]]:
@@ -203,6 +218,12 @@ def _plan(
     for sample in group:
         attributes, fixed = split_task_args(sample.task_args, sample.passed_args, space.names)
         where = f"{sample.extra.get('inspect_log')}: sample {sample.extra['inspect_sample_id']}"
-        space.validate(attributes, where=where)
+        try:
+            space.validate(attributes, where=where)
+        except InvalidConfig as exc:
+            hint = _misread(attributes, sample.passed_args, space)
+            if hint is None:
+                raise
+            raise InvalidConfig(f"{exc} ({hint}, or give --space)") from None
         rows.append((sample, attributes, fixed))
     return sut, space, rows

@@ -295,3 +295,14 @@ def rating():  # type: ignore[no-untyped-def]
         return Score(value=state.metadata["rating"])
 
     return score
+
+
+@task
+def sandboxed(with_sandbox_tasks: Literal["yes", "no", "only"] = "yes") -> Task:
+    """Words that Inspect's ``-T`` reads as YAML (as inspect_evals' agentdojo takes them):
+    ``-T with_sandbox_tasks=no`` gives the task ``False``, not ``"no"``. Fails on ``"no"``."""
+    return Task(
+        dataset=[Sample(input="hello", metadata={"fail": with_sandbox_tasks == "no"})],
+        solver=scripted_answer(),
+        scorer=flagged(),
+    )
