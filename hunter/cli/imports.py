@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import click
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -60,5 +61,7 @@ def import_inspect_command(
         )
         for line in textwrap.wrap(note, 80, subsequent_indent="  "):
             out.print(line)
+    for log in summary.unfinished_logs:
+        out.print(Text(f"note: {log}"))  # one line: a path pastes back whole; data, not markup
     if summary.failed_run_ids:
         out.print("failed runs: " + " ".join(summary.failed_run_ids))

@@ -17,6 +17,7 @@ from hunter.store import Store
 
 if TYPE_CHECKING:
     from hunter.inspect_interop import ImportedSample
+    from hunter.inspect_interop.logs import UnfinishedLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,9 @@ class ImportSummary:
     skipped: int = 0
     """Samples already in the store (the same log imported again), or in two of the logs (an
     eval set's retried log beside the log it retried): not stored twice."""
+    unfinished_logs: tuple[UnfinishedLog, ...] = ()
+    """The logs whose eval was cancelled or errored, with the samples a cancellation cut
+    short (not stored: they neither passed nor failed)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -36,6 +40,7 @@ class ImportSummary:
             "errors": self.errors,
             "campaign_ids": list(self.campaign_ids),
             "skipped": self.skipped,
+            "unfinished_logs": [log.to_json() for log in self.unfinished_logs],
         }
 
 
@@ -90,10 +95,12 @@ def import_inspect(
         InvalidConfig: a bad rule, log, map or space; a log whose task is neither registered
             nor in a file here; a sample whose attributes the space does not hold.
     """
-    from hunter.inspect_interop import parse_fail_rule, read_inspect_logs
+    from hunter.inspect_interop import parse_fail_rule
+    from hunter.inspect_interop.logs import read_logs
 
     parse_fail_rule(fail_when)  # a bad rule is reported before any log is read
-    samples = read_inspect_logs(list(paths), fail_when)
+    logs = read_logs(list(paths), fail_when)
+    samples = logs.samples
     cmap: CoverageMap | None = load_map(map_path) if map_path else None
     given = load_space(space_path) if space_path else None
     by_sut: dict[str, list[ImportedSample]] = {}
@@ -141,7 +148,9 @@ def import_inspect(
             if run.failed:
                 failed.append(run.run_id)
     imported = len(samples) - skipped
-    return ImportSummary(imported, tuple(failed), errors, tuple(campaign_ids), skipped)
+    return ImportSummary(
+        imported, tuple(failed), errors, tuple(campaign_ids), skipped, logs.unfinished
+    )
 
 
 def _unseen(rows: Sequence[_Row], seen: set[str]) -> list[_Row]:

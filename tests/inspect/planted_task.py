@@ -306,3 +306,26 @@ def sandboxed(with_sandbox_tasks: Literal["yes", "no", "only"] = "yes") -> Task:
         solver=scripted_answer(),
         scorer=flagged(),
     )
+
+
+@task
+def cut_short() -> Task:
+    """Ctrl-C (a SIGINT, as a terminal sends it) while sample ``late`` runs, a second after
+    sample ``early`` has finished: the eval is cancelled with one sample done, one cut short."""
+
+    @solver
+    def finish_or_interrupt():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if state.sample_id == "late":
+                await asyncio.sleep(1)
+                os.kill(os.getpid(), signal.SIGINT)
+                await asyncio.sleep(10)
+            state.output.completion = "done"
+            return state
+
+        return solve
+
+    samples = [
+        Sample(id=name, input="hello", metadata={"fail": True}) for name in ("early", "late")
+    ]
+    return Task(dataset=samples, solver=finish_or_interrupt(), scorer=flagged())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zipfile
 from pathlib import Path
@@ -258,3 +259,53 @@ def test_an_eval_set_folder_imports_the_logs_in_it(tmp_path, capsys):
         assert code == 2 and err.count("\n") == 1 and words in err, err
         with Store(other) as s:
             assert s.runs() == []
+
+
+def test_a_cancelled_or_errored_eval_is_noted_and_its_cut_short_samples_left_out(tmp_path, capsys):
+    """Ctrl-C during ``inspect eval``: the sample it cut short is neither a pass, a failure
+    nor the system's error, so it is not stored; the summary notes each log that did not
+    finish (text and JSON), and the samples that did finish are imported."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    folder = tmp_path / "logs"
+    with contextlib.suppress(KeyboardInterrupt):  # Inspect may re-raise it, or return
+        inspect_eval(f"{TASK}@cut_short", model="mockllm/model", log_dir=str(folder))
+    (cancelled,) = (str(p) for p in folder.glob("*.eval"))
+    raw = read_eval_log(cancelled)
+    assert raw.status == "cancelled" and [s.id for s in raw.samples] == ["early", "late"]
+    assert raw.samples[1].error is not None  # stored before as the SUT error CancelledError
+    (crashed,) = inspect_eval(f"{TASK}@crashing", model="mockllm/model", log_dir=str(tmp_path))
+    assert crashed.status == "error"
+
+    store = str(tmp_path / "store")
+    code = main(["import", "inspect", cancelled, crashed.location, "--json", "--store", store])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 0, captured.err
+    with Store(store) as s:
+        runs = s.runs()
+    assert summary["runs"] == len(runs) == 2 and summary["errors"] == 1
+    assert runs[0].extra["inspect_sample_id"] == "early" and runs[0].failed
+    assert "simulated crash" in str(runs[1].error)
+    assert summary["unfinished_logs"] == [
+        {"log": cancelled, "status": "cancelled", "unfinished_samples": 1, "error": None},
+        {
+            "log": crashed.location,
+            "status": "error",
+            "unfinished_samples": 0,
+            "error": "RuntimeError('simulated crash in blackmail')",
+        },
+    ]
+    code = main(["import", "inspect", cancelled, "--store", str(tmp_path / "text")])
+    text = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "imported 1 sample (0 errors)" in text
+    assert f"note: {cancelled}: the eval's status is cancelled; 1 sample it cut short" in text
+    # cancelled before any sample finished: nothing to import, said in one line
+    raw.samples = raw.samples[1:]
+    nothing = str(tmp_path / "nothing.eval")
+    write_eval_log(raw, nothing)
+    code = main(["import", "inspect", nothing, "--store", str(tmp_path / "none")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"no finished sample to import: {nothing}: the eval's status is cancelled" in err
