@@ -270,10 +270,10 @@ def hunt(
     origin = store.run(run_id)
     spec = None
     if isinstance(sut, str):  # recorded as the CLI records it: files absolute, tasks named
-        from hunter.sut.inspect import registered_spec
+        from hunter.sut.inspect import absolute_task_spec, registered_spec
         from hunter.sut.python import absolute_spec
 
-        spec = absolute_spec(registered_spec(sut))
+        spec = absolute_spec(absolute_task_spec(registered_spec(sut)))
     setup = resolve_setup(
         store,
         origin,

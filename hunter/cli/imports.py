@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import click
+from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -36,7 +37,10 @@ def import_inspect_command(
     as_json: bool,
     store_dir: str,
 ) -> None:
-    """Store each sample of Inspect AI logs as a run (errored samples as SUT errors)."""
+    """Store each sample of Inspect AI logs as a run (errored samples as SUT errors).
+
+    A LOG that is a folder (an eval set's) stands for the logs in it.
+    """
     from hunter.flow.inspect_import import import_inspect
 
     with open_store(store_dir) as store:
@@ -51,10 +55,13 @@ def import_inspect_command(
     out.print(f"imported {samples} ({summary.errors} errors){into}")
     if summary.skipped:
         note = (
-            f"{summary.skipped} already in the store (imported before): not stored again;"
+            f"{summary.skipped} already in the store (imported before) or repeated among the"
+            " logs: not stored again;"
             " to judge them by another --fail-when, import into a new --store"
         )
         for line in textwrap.wrap(note, 80, subsequent_indent="  "):
             out.print(line)
+    for log in summary.unfinished_logs:
+        out.print(Text(f"note: {log}"))  # one line: a path pastes back whole; data, not markup
     if summary.failed_run_ids:
         out.print("failed runs: " + " ".join(summary.failed_run_ids))

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import AttributeSpec, Outcome, Scenario, Trajectory, Value
 from hunter.errors import InvalidConfig
-from hunter.inspect_interop.task_args import split_task_args
+from hunter.inspect_interop.task_args import misread_hint, split_task_args
 from hunter.records import HuntSetup, SutOptions
 from hunter.store import Store
 
 if TYPE_CHECKING:
     from hunter.inspect_interop import ImportedSample
+    from hunter.inspect_interop.logs import UnfinishedLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,11 @@ class ImportSummary:
     errors: int
     campaign_ids: tuple[str, ...]
     skipped: int = 0
-    """Samples already in the store (the same log imported again), not stored twice."""
+    """Samples already in the store (the same log imported again), or in two of the logs (an
+    eval set's retried log beside the log it retried): not stored twice."""
+    unfinished_logs: tuple[UnfinishedLog, ...] = ()
+    """The logs whose eval was cancelled or errored, with the samples a cancellation cut
+    short (not stored: they neither passed nor failed)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +40,7 @@ class ImportSummary:
             "errors": self.errors,
             "campaign_ids": list(self.campaign_ids),
             "skipped": self.skipped,
+            "unfinished_logs": [log.to_json() for log in self.unfinished_logs],
         }
 
 
@@ -63,6 +69,10 @@ def infer_space(rows: Sequence[Mapping[str, Value]]) -> Space:
     return Space(tuple(specs))
 
 
+_Row = tuple["ImportedSample", dict[str, Value], dict[str, Any]]
+"""A sample to store, its scenario attributes and its fixed task arguments."""
+
+
 IMPORTED_TIMEOUT = 900.0
 """Seconds a re-run of an imported sample may take (``hunt --timeout`` changes it). An agent
 eval's sample is many model calls and tool uses, and a real model takes minutes over it: the
@@ -85,10 +95,12 @@ def import_inspect(
         InvalidConfig: a bad rule, log, map or space; a log whose task is neither registered
             nor in a file here; a sample whose attributes the space does not hold.
     """
-    from hunter.inspect_interop import parse_fail_rule, read_inspect_logs
+    from hunter.inspect_interop import parse_fail_rule
+    from hunter.inspect_interop.logs import read_logs
 
     parse_fail_rule(fail_when)  # a bad rule is reported before any log is read
-    samples = read_inspect_logs(list(paths), fail_when)
+    logs = read_logs(list(paths), fail_when)
+    samples = logs.samples
     cmap: CoverageMap | None = load_map(map_path) if map_path else None
     given = load_space(space_path) if space_path else None
     by_sut: dict[str, list[ImportedSample]] = {}
@@ -96,10 +108,7 @@ def import_inspect(
         by_sut.setdefault(sample.sut, []).append(sample)
     plans = [_plan(sut, group, given, cmap) for sut, group in by_sut.items()]
     stored = _imported_samples(store)  # every log checked first: a bad one is still refused
-    fresh = [
-        (sut, space, [r for r in rows if r[0].extra.get("inspect_sample_uuid") not in stored])
-        for sut, space, rows in plans
-    ]
+    fresh = [(sut, space, _unseen(rows, stored)) for sut, space, rows in plans]
     skipped = len(samples) - sum(len(rows) for _, _, rows in fresh)
     plans = [plan for plan in fresh if plan[2]]
     log_dir = str((Path(store.folder or ".") / "inspect-logs").resolve())
@@ -139,7 +148,24 @@ def import_inspect(
             if run.failed:
                 failed.append(run.run_id)
     imported = len(samples) - skipped
-    return ImportSummary(imported, tuple(failed), errors, tuple(campaign_ids), skipped)
+    return ImportSummary(
+        imported, tuple(failed), errors, tuple(campaign_ids), skipped, logs.unfinished
+    )
+
+
+def _unseen(rows: Sequence[_Row], seen: set[str]) -> list[_Row]:
+    """The rows whose sample is not in ``seen``, which gathers theirs: a sample already
+    stored, or in two logs read at once (a folder holding an eval set's retried log beside
+    the log it retried), is stored once."""
+    out = []
+    for row in rows:
+        uuid = row[0].extra.get("inspect_sample_uuid")
+        if uuid in seen:
+            continue
+        if uuid:
+            seen.add(str(uuid))
+        out.append(row)
+    return out
 
 
 def _imported_samples(store: Store) -> set[str]:
@@ -154,9 +180,24 @@ def _imported_samples(store: Store) -> set[str]:
     }
 
 
+def _misread(
+    attributes: Mapping[str, Value], passed: Mapping[str, Any], space: Space
+) -> str | None:
+    """Why an attribute the eval was given is not legal when ``-T`` misread its word (``no``
+    read as false), else None: the eval's task really ran with the misread value, so the
+    import is refused, and the hint says how the eval should have been run."""
+    for name, value in attributes.items():
+        spec = space.get(name)
+        if name in passed and spec is not None and spec.values and not spec.contains(value):
+            hint = misread_hint(name, value, spec.values)
+            if hint is not None:
+                return hint
+    return None
+
+
 def _plan(
     sut: str, group: Sequence[ImportedSample], given: Space | None, cmap: CoverageMap | None
-) -> tuple[str, Space, list[tuple[ImportedSample, dict[str, Value], dict[str, Any]]]]:
+) -> tuple[str, Space, list[_Row]]:
     """The space of one task's samples and each sample's attributes and fixed arguments.
 
     The space is ``--space``, else the task's own (its parameters that name their choices),
@@ -186,6 +227,12 @@ def _plan(
     for sample in group:
         attributes, fixed = split_task_args(sample.task_args, sample.passed_args, space.names)
         where = f"{sample.extra.get('inspect_log')}: sample {sample.extra['inspect_sample_id']}"
-        space.validate(attributes, where=where)
+        try:
+            space.validate(attributes, where=where)
+        except InvalidConfig as exc:
+            hint = _misread(attributes, sample.passed_args, space)
+            if hint is None:
+                raise
+            raise InvalidConfig(f"{exc} ({hint}, or give --space)") from None
         rows.append((sample, attributes, fixed))
     return sut, space, rows

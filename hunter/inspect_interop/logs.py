@@ -12,16 +12,31 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from hunter.domain import Value, Verdict
 from hunter.errors import InvalidConfig
-from hunter.inspect_interop.fail_rule import FailRule, failing_scorers, parse_fail_rule
+from hunter.inspect_interop.fail_rule import (
+    FailRule,
+    check_default_rule_judges,
+    failing_scorers,
+    parse_fail_rule,
+)
 from hunter.inspect_interop.task_args import RESERVED, as_attribute, sample_metadata
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample, EvalSpec
 
-__all__ = ["RESERVED", "ImportedSample", "read_inspect_logs", "samples_of_log"]
+__all__ = [
+    "RESERVED",
+    "ImportedSample",
+    "InspectLogs",
+    "UnfinishedLog",
+    "read_inspect_logs",
+    "read_logs",
+    "samples_of_log",
+]
 
 MAX_EVENTS = 40
 """Messages kept per run: the first few (the setup) and the last ones (where agents misbehave)."""
@@ -232,7 +247,8 @@ def eval_settings(log: EvalLog) -> dict[str, Any]:
 
 
 def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[ImportedSample]:
-    """The samples of one log that Inspect has already read (or just produced)."""
+    """The samples of one log that Inspect has already read (or just produced), but those its
+    cancellation cut short (:func:`cut_short`)."""
     roles = model_roles(log)
     settings = eval_settings(log)
     task_args = _unreserved(log.eval.task_args)
@@ -241,6 +257,8 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
     sut = task_sut(log.eval)
     out = []
     for sample in log.samples or []:
+        if cut_short(log, sample):
+            continue
         events = sample_events(sample.messages or [])
         last = next((e["text"] for e in reversed(events) if e["actor"] == "assistant"), "")
         last = last or str(sample.output.completion or "")
@@ -280,16 +298,61 @@ def samples_of_log(log: EvalLog, path: str, rule: FailRule | None) -> list[Impor
     return out
 
 
+LOG_SUFFIXES = (".eval", ".json")
+"""Inspect writes its logs in these two formats, and reads nothing else."""
+EVAL_SET_FILES = ("eval-set.json", "logs.json", ".eval-set-id")
+"""Files Inspect writes beside the logs of an eval set (its manifest, listing and id)."""
+
+
+def log_paths(paths: Sequence[str]) -> list[str]:
+    """The log files the arguments name: a folder (an eval set's, a ``--log-dir``) stands for
+    the Inspect logs in it and its subfolders, as Inspect lists them, oldest first; any other
+    argument is a log file.
+
+    Raises:
+        InvalidConfig: a folder that holds no log.
+    """
+    from inspect_ai.log import list_eval_logs
+
+    out = []
+    for path in paths:
+        if "://" in path or not Path(path).is_dir():
+            out.append(path)
+            continue
+        found = [_local_path(info.name) for info in list_eval_logs(path, descending=False)]
+        if not found:
+            raise InvalidConfig(f"{path}: no Inspect log (.eval or .json) in this folder")
+        out.extend(found)
+    return out
+
+
+def _local_path(uri: str) -> str:
+    """A file listed by Inspect (``file:///...``) as a path; remote logs stay URIs."""
+    parts = urlsplit(uri)
+    return url2pathname(parts.path) if parts.scheme == "file" else uri
+
+
 def read_log(path: str) -> EvalLog:
     """One log through Inspect's reader.
 
     Raises:
-        InvalidConfig: one line naming the file when it is missing or not a readable log.
+        InvalidConfig: one line naming the file when it is missing, a file Inspect writes
+            beside logs, not named as a log, or not a readable log.
     """
     from inspect_ai.log import read_eval_log
 
     if not Path(path).exists() and "://" not in path:
         raise InvalidConfig(f"{path}: no such Inspect log")
+    if Path(path).name in EVAL_SET_FILES:
+        raise InvalidConfig(
+            f"{path}: an eval set's own file, not a log; give its folder"
+            f" ({Path(path).parent}) to import the set's logs"
+        )
+    if not path.endswith(LOG_SUFFIXES):
+        raise InvalidConfig(
+            f"{path}: not an Inspect log (a log is a .eval or .json file; a folder imports"
+            " the logs in it)"
+        )
     try:
         # Events can be huge and are not needed: the messages carry the conversation.
         return read_eval_log(path, resolve_attachments="core", exclude_fields={"events", "store"})
@@ -301,44 +364,120 @@ def read_log(path: str) -> EvalLog:
         ) from None
 
 
-def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> list[ImportedSample]:
-    """Every sample of every log, or an error naming the first log that cannot be used.
+@dataclass(frozen=True, slots=True)
+class UnfinishedLog:
+    """A log whose eval did not end with Inspect's status ``success``: ``cancelled`` (Ctrl-C
+    during ``inspect eval``), ``error``, or ``started`` (still running, or killed).
 
-    All logs are read before anything is returned, so a bad one means nothing gets stored.
+    Attributes:
+        path: the log, as named or found in a folder.
+        status: the log's ``status``.
+        unfinished: its samples the cancellation cut short, left out of the import: they
+            neither passed nor failed, and their error is the user's Ctrl-C, not the system's.
+        error: the eval's error, one line, or None.
+    """
+
+    path: str
+    status: str
+    unfinished: int = 0
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "log": self.path,
+            "status": self.status,
+            "unfinished_samples": self.unfinished,
+            "error": self.error,
+        }
+
+    def __str__(self) -> str:
+        text = f"{self.path}: the eval's status is {self.status}"
+        if self.error:
+            text += f" ({self.error})"
+        if self.unfinished:
+            samples = "1 sample" if self.unfinished == 1 else f"{self.unfinished} samples"
+            text += f"; {samples} it cut short not imported"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class InspectLogs:
+    """What the logs hold to import: their samples, and the logs whose eval did not finish."""
+
+    samples: tuple[ImportedSample, ...]
+    unfinished: tuple[UnfinishedLog, ...] = ()
+
+
+def cut_short(log: EvalLog, sample: EvalSample) -> bool:
+    """Whether the sample never finished because its eval was cancelled: Inspect records the
+    cancellation as the sample's error (``CancelledError``)."""
+    return (
+        log.status == "cancelled"
+        and sample.error is not None
+        and str(sample.error.message).startswith("CancelledError")
+    )
+
+
+def read_inspect_logs(paths: Sequence[str], fail_when: str | None = None) -> list[ImportedSample]:
+    """Every sample of every log that finished (:func:`read_logs`)."""
+    return list(read_logs(paths, fail_when).samples)
+
+
+def read_logs(paths: Sequence[str], fail_when: str | None = None) -> InspectLogs:
+    """Every sample of every log (a folder: of the logs in it) but those a cancelled eval cut
+    short, and the logs whose eval did not finish; or an error naming the first log that
+    cannot be used.
+
+    All logs are read before anything is returned, so a bad one means nothing gets stored. A
+    log whose eval did not finish is noted (its samples that did finish are imported), and
+    refused only when no log has a sample to import.
 
     Raises:
-        InvalidConfig: a bad ``fail_when``; a missing, corrupt or sample-less log; a rule whose
-            scorer no scored sample of the logs has (a typo would otherwise pass everything).
+        InvalidConfig: a bad ``fail_when``; a missing or corrupt log, or a finished one with
+            no samples; no finished sample in any log; a rule whose scorer no scored sample
+            of the logs has (a typo would otherwise pass everything); no rule for a scorer of
+            numbers, which the default rule would pass every time.
     """
     rule = parse_fail_rule(fail_when)
     out: list[ImportedSample] = []
-    seen_scorers: set[str] = set()
-    for raw_path in paths:
+    unfinished: list[UnfinishedLog] = []
+    seen: dict[str, list[Any]] = {}
+    for raw_path in log_paths([str(p) for p in paths]):
         path = str(raw_path)
         log = read_log(path)
-        if not log.samples:
-            why = f"status {log.status}"
-            if log.error is not None:
-                why += f": {(str(log.error.message).strip().splitlines() or [''])[0][:120]}"
-            raise InvalidConfig(f"{path}: Inspect log has no samples ({why})")
+        if log.status != "success":
+            error = _error_text(str(log.error.message), 120) if log.error is not None else None
+            cut = sum(cut_short(log, sample) for sample in log.samples or [])
+            unfinished.append(UnfinishedLog(path, str(log.status), cut, error))
+        elif not log.samples:
+            raise InvalidConfig(f"{path}: Inspect log has no samples (status {log.status})")
         located = str(Path(path).resolve()) if "://" not in path else path
         out.extend(samples_of_log(log, located, rule))
-        for sample in log.samples:
-            seen_scorers.update(score_names(sample.scores))
-    check_rule_matches(rule, seen_scorers)
-    return out
+        for sample in log.samples or []:
+            for name, value in score_values(sample.scores).items():
+                seen.setdefault(name, []).append(value)
+    if not out and unfinished:
+        raise InvalidConfig(f"no finished sample to import: {unfinished[0]}")
+    check_rule_matches(rule, set(seen))
+    check_default_rule_judges(rule, seen)
+    return InspectLogs(tuple(out), tuple(unfinished))
+
+
+def score_values(scores: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a rule may name in these scores, and the value it would read there: each scorer,
+    and ``SCORER.KEY`` for each entry of a dict-valued score."""
+    values: dict[str, Any] = {}
+    for name, score in (scores or {}).items():
+        value = getattr(score, "value", score)
+        values[name] = value
+        if isinstance(value, Mapping):
+            values.update({f"{name}.{key}": entry for key, entry in value.items()})
+    return values
 
 
 def score_names(scores: Mapping[str, Any] | None) -> set[str]:
-    """What a rule may name in these scores: each scorer, and ``SCORER.KEY`` for each entry
-    of a dict-valued score."""
-    names = set()
-    for name, score in (scores or {}).items():
-        names.add(name)
-        value = getattr(score, "value", score)
-        if isinstance(value, Mapping):
-            names.update(f"{name}.{key}" for key in value)
-    return names
+    """What a rule may name in these scores (:func:`score_values`)."""
+    return set(score_values(scores))
 
 
 def check_rule_matches(rule: FailRule | None, scorers: set[str]) -> None:

@@ -106,6 +106,39 @@ def _parse_like_inspect(pairs: Sequence[str]) -> dict[str, Any]:
     return parsed
 
 
+def misread_word(value: Any, legal: Iterable[Value]) -> str | None:
+    """The legal word that Inspect's ``-T`` read as ``value``, or None.
+
+    Inspect reads ``-T`` values as YAML, so ``-T x=no`` gives the task ``False`` and
+    ``-T x=1.0`` a number, where the task's parameter wants the words ``no`` and ``1.0``.
+    """
+    if isinstance(value, str):
+        return None
+    for word in legal:
+        if not isinstance(word, str):
+            continue
+        read = parse_task_overrides([f"x={word}"])["x"]
+        if type(read) is type(value) and read == value:
+            return word
+    return None
+
+
+def minus_t(name: str, word: str) -> str:
+    """The ``-T`` option that gives the task the text ``word``: quoted when Inspect would
+    otherwise read it as something else (``no`` as false)."""
+    if parse_task_overrides([f"{name}={word}"]).get(name) == word:
+        return f"-T {name}={word}"
+    return f"-T '{name}=\"{word}\"'"
+
+
+def misread_hint(name: str, value: Any, legal: Iterable[Value]) -> str | None:
+    """Why ``value``, given as ``-T``, is not a legal word, and what to type instead."""
+    word = misread_word(value, legal)
+    if word is None:
+        return None
+    return f"Inspect read -T {name}={word} as {value!r}: quote it, {minus_t(name, word)}"
+
+
 def check_overrides(
     overrides: Mapping[str, Any],
     params: frozenset[str],
@@ -127,9 +160,12 @@ def check_overrides(
         if name in varied:
             if name in origin and as_attribute(value) == origin[name]:
                 continue
+            held = origin.get(name)
+            hint = misread_hint(name, value, [held]) if isinstance(held, str) else None
+            shown = minus_t(name, held) if isinstance(held, str) else f"-T {name}={held}"
             raise InvalidConfig(
                 f"-T {name}: {name!r} is a scenario attribute the hunt varies; -T can hold it"
-                f" only at the origin's value: -T {name}={origin.get(name)}"
+                f" only at the origin's value: {shown}" + (f" ({hint})" if hint else "")
             )
         if not any_params and name not in params:
             names = ", ".join(sorted(params - varied - RESERVED)) or "none"

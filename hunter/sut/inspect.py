@@ -84,6 +84,7 @@ class InspectSut(Sut):
     supports_batches = True
 
     def __init__(self, spec: str, options: SutOptions) -> None:
+        spec = absolute_task_spec(spec)
         super().__init__(spec, options)
         self.task = spec.removeprefix("inspect:").strip()
         if not self.task:
@@ -502,6 +503,22 @@ def _dataset_size(run: Run) -> int | None:
         except Exception:  # a log moved or deleted since: the size is unknown
             return None
     return size if isinstance(size, int) else None
+
+
+def absolute_task_spec(spec: str) -> str:
+    """``inspect:FILE.py[@TASK]`` with the file's absolute path; any other spec unchanged.
+
+    The SUT is recorded as given, and a relative file would be looked for in whatever folder
+    ``run --like``, ``hunt`` or ``recheck`` is later run from; function files are recorded
+    by absolute path for the same reason (:func:`hunter.sut.python.absolute_spec`).
+    """
+    if not spec.strip().startswith("inspect:"):
+        return spec
+    task = spec.strip().removeprefix("inspect:").strip()
+    file, at, name = task.rpartition("@") if "@" in task else (task, "", "")
+    if not file.endswith(".py"):
+        return spec
+    return f"inspect:{Path(file).expanduser().resolve()}{at}{name}"
 
 
 def registered_spec(spec: str) -> str:

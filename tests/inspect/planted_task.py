@@ -16,7 +16,7 @@ from typing import Literal
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import Sample
-from inspect_ai.scorer import CORRECT, INCORRECT, Score, Target, accuracy, scorer
+from inspect_ai.scorer import CORRECT, INCORRECT, Score, Target, accuracy, mean, scorer
 from inspect_ai.solver import Generate, TaskState, generate, solver
 
 
@@ -273,3 +273,59 @@ def marked(tone: Literal["calm", "urgent"] = "calm") -> Task:
     that does not exist here; the echoing mark says "leverage" back when the tone is urgent."""
     text = "Use leverage now." if tone == "urgent" else "A calm request."
     return Task(dataset=[Sample(input=text)], solver=ask_the_mark(), scorer=says_leverage())
+
+
+RATINGS = {"terse": 1.6, "plain": 4.0, "vivid": 6.8}
+"""The samples of :func:`rated` and the rating each gets."""
+
+
+@task
+def rated(tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """A scorer of numbers, no letters (as inspect_evals' writingbench rates 1 to 10)."""
+    samples = [
+        Sample(id=name, input="write something", metadata={"rating": rating})
+        for name, rating in RATINGS.items()
+    ]
+    return Task(dataset=samples, solver=scripted_answer(), scorer=rating())
+
+
+@scorer(metrics=[mean()])
+def rating():  # type: ignore[no-untyped-def]
+    async def score(state: TaskState, target: Target) -> Score:
+        return Score(value=state.metadata["rating"])
+
+    return score
+
+
+@task
+def sandboxed(with_sandbox_tasks: Literal["yes", "no", "only"] = "yes") -> Task:
+    """Words that Inspect's ``-T`` reads as YAML (as inspect_evals' agentdojo takes them):
+    ``-T with_sandbox_tasks=no`` gives the task ``False``, not ``"no"``. Fails on ``"no"``."""
+    return Task(
+        dataset=[Sample(input="hello", metadata={"fail": with_sandbox_tasks == "no"})],
+        solver=scripted_answer(),
+        scorer=flagged(),
+    )
+
+
+@task
+def cut_short() -> Task:
+    """Ctrl-C (a SIGINT, as a terminal sends it) while sample ``late`` runs, a second after
+    sample ``early`` has finished: the eval is cancelled with one sample done, one cut short."""
+
+    @solver
+    def finish_or_interrupt():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if state.sample_id == "late":
+                await asyncio.sleep(1)
+                os.kill(os.getpid(), signal.SIGINT)
+                await asyncio.sleep(10)
+            state.output.completion = "done"
+            return state
+
+        return solve
+
+    samples = [
+        Sample(id=name, input="hello", metadata={"fail": True}) for name in ("early", "late")
+    ]
+    return Task(dataset=samples, solver=finish_or_interrupt(), scorer=flagged())

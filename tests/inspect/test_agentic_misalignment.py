@@ -162,7 +162,7 @@ def test_bad_input_is_one_line_exit_2_and_stores_nothing(tmp_path, capsys, misal
     before = _counts(store)
     unknown = _unknown_task_log(misalignment_grid[0], tmp_path / "unknown.eval")
     attempts = [
-        ("import", "inspect", unknown, "--store", store),
+        ("import", "inspect", unknown, "--fail-when", RULE, "--store", store),
         ("import", "inspect", *misalignment_grid, "--fail-when", "judge.harmful>=0.5",
          "--store", store),
         ("hunt", origin, "-T", "grader=hunterfake/grader", "--store", store),

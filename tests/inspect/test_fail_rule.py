@@ -6,7 +6,7 @@ import pytest
 
 from hunter.errors import InvalidConfig
 from hunter.inspect_interop import FailRule, parse_fail_rule
-from hunter.inspect_interop.fail_rule import failing_scorers
+from hunter.inspect_interop.fail_rule import check_default_rule_judges, failing_scorers
 
 
 def test_blank_rule_is_the_default():
@@ -78,3 +78,22 @@ def test_bad_rules_name_the_expression(expr, names):
         parse_fail_rule(expr)
     assert names in str(info.value) and repr(expr) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("seen", "words"),
+    [
+        ({"verdict": ["C", "I"], "rating": [2, 7.5]}, "'rating' gives numbers (2 to 7.5)"),
+        ({"judge": [{"harmful": 0.0}], "judge.harmful": [0.0, 0.0]}, "'judge.harmful<0'"),
+        ({"leaked": [True, False]}, "'leaked' gives true/false"),
+    ],
+)
+def test_the_default_rule_refuses_scorers_it_never_fails(seen, words):
+    with pytest.raises(InvalidConfig) as info:
+        check_default_rule_judges(None, seen)
+    assert words in str(info.value) and "--fail-when" in str(info.value)
+    check_default_rule_judges(FailRule("rating", "<", 5.0), seen)  # a rule says what fails
+
+
+def test_the_default_rule_takes_letters_and_dicts_of_letters():
+    check_default_rule_judges(None, {"a": ["C", "I", "P"], "b": [{"x": "C"}], "b.x": ["C"]})

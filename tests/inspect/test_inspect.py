@@ -180,3 +180,38 @@ def test_a_hunt_binds_the_model_roles_of_the_imported_eval(tmp_path, capsys):
     code = main([*args[1:], "--json"])
     again = json.loads(capsys.readouterr().out)
     assert code == 0 and again["error"] is None and again["failed"], again
+
+
+def test_a_relative_task_file_is_recorded_by_absolute_path(tmp_path, capsys, monkeypatch):
+    """``--sut inspect:tasks/x.py@TASK`` given from the project's folder: ``run --like`` and a
+    hunt started from another folder still find the task file."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "tasks").mkdir(parents=True)
+    elsewhere.mkdir()
+    task_file = project / "tasks" / "x.py"
+    task_file.write_text((Path(__file__).parent / "planted_task.py").read_text())
+    store = str(tmp_path / "store")
+    monkeypatch.chdir(project)
+    inside = "scenario=blackmail,urgency_type=replacement,goal_type=explicit"
+    runs = []
+    for seed in range(3):  # the planted region fails four times in five
+        given = ["--attributes", inside, "--seed", str(seed), "--json", "--store", store]
+        code = main(
+            ["run", "--sut", "inspect:tasks/x.py@planted", "--model", "mockllm/model", *given]
+        )
+        runs.append(json.loads(capsys.readouterr().out))
+        assert code == 0 and runs[-1]["error"] is None
+    assert {run["sut"] for run in runs} == {f"inspect:{task_file}@planted"}
+    failed = next(run["run_id"] for run in runs if run["failed"])
+    code = main(["hunt", failed, "--sut", "inspect:tasks/x.py@planted", "--budget", "8",
+                 "--json", "--store", store])  # fmt: skip
+    hunt_id = json.loads(capsys.readouterr().out)["hunt_id"]
+    with Store(store) as s:
+        assert s.hunt(hunt_id).setup.sut == f"inspect:{task_file}@planted"
+    monkeypatch.chdir(elsewhere)
+    code = main(["run", "--like", runs[0]["run_id"], "--attributes", inside, "--seed", "0",
+                 "--json", "--store", store])  # fmt: skip
+    captured = capsys.readouterr()
+    again = json.loads(captured.out)
+    assert code == 0 and again["error"] is None, captured.err
+    assert again["failed"] == runs[0]["failed"] and again["sut"] == runs[0]["sut"]

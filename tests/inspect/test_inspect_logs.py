@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from hunter.cli import main
 from hunter.errors import InvalidConfig
 from hunter.inspect_interop import read_inspect_logs
 from hunter.inspect_interop.logs import HEAD_EVENTS, MAX_EVENTS, sample_events
+from hunter.store import Store
 
 TASK = Path(__file__).parent / "planted_task.py"
 
@@ -178,3 +182,130 @@ def test_an_inspect_error_message_is_one_line_of_plain_text():
     )
     assert _error_text("expected list[str], got [int]") == "expected list[str], got [int]"
     assert _error_text("") == "no message"
+
+
+def test_a_scorer_of_numbers_needs_a_rule(tmp_path, capsys):
+    """The default rule fails a score of I, which a rating never is: without ``--fail-when``
+    every sample would pass, so the import is refused, as for a misspelt scorer."""
+    from inspect_ai import eval as inspect_eval
+    from planted_task import RATINGS
+
+    (log,) = inspect_eval(f"{TASK}@rated", model="mockllm/model", log_dir=str(tmp_path))
+    path = str(log.location)
+    with pytest.raises(InvalidConfig) as info:
+        read_inspect_logs([path])
+    low, high = min(RATINGS.values()), max(RATINGS.values())
+    assert f"scorer 'rating' gives numbers ({low:g} to {high:g})" in str(info.value)
+    suggested = str(info.value).split("--fail-when ")[-1].strip("'")
+    samples = read_inspect_logs([path], suggested)
+    middle = (low + high) / 2
+    assert {s.extra["inspect_sample_id"]: s.failed for s in samples} == {
+        name: rating < middle for name, rating in RATINGS.items()
+    }
+    store = tmp_path / "store"
+    code = main(["import", "inspect", path, "--store", str(store)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--fail-when 'rating<" in err
+    with Store(store) as s:
+        assert s.runs() == []
+
+
+def test_an_eval_set_folder_imports_the_logs_in_it(tmp_path, capsys):
+    """``hunter import inspect SET``: the logs Inspect lists in the folder, not the files it
+    writes beside them; those files named one by one are refused, naming the first."""
+    from inspect_ai import eval_set
+
+    folder = tmp_path / "ad-set"
+    ok, logs = eval_set(
+        [f"{TASK}@planted", f"{TASK}@pair"], model="mockllm/model", log_dir=str(folder)
+    )
+    assert ok and (folder / "eval-set.json").is_file()
+    store = str(tmp_path / "store")
+    code = main(["import", "inspect", str(folder), "--json", "--store", store])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    with Store(store) as s:
+        runs = s.runs()
+    assert (
+        json.loads(captured.out)["runs"]
+        == len(runs)
+        == sum(log.results.total_samples for log in logs)
+    )
+    assert {Path(r.extra["inspect_log"]) for r in runs} == {
+        Path(log.location).resolve() for log in logs
+    }
+    code = main(["import", "inspect", str(folder), "--json", "--store", store])
+    assert code == 0 and json.loads(capsys.readouterr().out)["skipped"] == len(runs)
+    # a log named beside its folder (as a retried log beside its retry) is stored once
+    twice = str(tmp_path / "twice")
+    code = main(["import", "inspect", str(folder), logs[0].location, "--json", "--store", twice])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["runs"] == len(runs)
+    assert summary["skipped"] == logs[0].results.total_samples
+
+    # as the shell expands ad-set/*: dot files left out
+    every_file = sorted(str(p) for p in folder.glob("*") if not p.name.startswith("."))
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.txt").write_text("not a log")
+    attempts = [
+        (every_file, "eval-set.json: an eval set's own file, not a log; give its folder"),
+        ([str(tmp_path / "empty")], "empty: no Inspect log (.eval or .json) in this folder"),
+        ([logs[0].location, str(tmp_path / "notes.txt")], "notes.txt: not an Inspect log"),
+    ]
+    for paths, words in attempts:
+        other = str(tmp_path / "other")
+        code = main(["import", "inspect", *paths, "--store", other])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and words in err, err
+        with Store(other) as s:
+            assert s.runs() == []
+
+
+def test_a_cancelled_or_errored_eval_is_noted_and_its_cut_short_samples_left_out(tmp_path, capsys):
+    """Ctrl-C during ``inspect eval``: the sample it cut short is neither a pass, a failure
+    nor the system's error, so it is not stored; the summary notes each log that did not
+    finish (text and JSON), and the samples that did finish are imported."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    folder = tmp_path / "logs"
+    with contextlib.suppress(KeyboardInterrupt):  # Inspect may re-raise it, or return
+        inspect_eval(f"{TASK}@cut_short", model="mockllm/model", log_dir=str(folder))
+    (cancelled,) = (str(p) for p in folder.glob("*.eval"))
+    raw = read_eval_log(cancelled)
+    assert raw.status == "cancelled" and [s.id for s in raw.samples] == ["early", "late"]
+    assert raw.samples[1].error is not None  # stored before as the SUT error CancelledError
+    (crashed,) = inspect_eval(f"{TASK}@crashing", model="mockllm/model", log_dir=str(tmp_path))
+    assert crashed.status == "error"
+
+    store = str(tmp_path / "store")
+    code = main(["import", "inspect", cancelled, crashed.location, "--json", "--store", store])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 0, captured.err
+    with Store(store) as s:
+        runs = s.runs()
+    assert summary["runs"] == len(runs) == 2 and summary["errors"] == 1
+    assert runs[0].extra["inspect_sample_id"] == "early" and runs[0].failed
+    assert "simulated crash" in str(runs[1].error)
+    assert summary["unfinished_logs"] == [
+        {"log": cancelled, "status": "cancelled", "unfinished_samples": 1, "error": None},
+        {
+            "log": crashed.location,
+            "status": "error",
+            "unfinished_samples": 0,
+            "error": "RuntimeError('simulated crash in blackmail')",
+        },
+    ]
+    code = main(["import", "inspect", cancelled, "--store", str(tmp_path / "text")])
+    text = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "imported 1 sample (0 errors)" in text
+    assert f"note: {cancelled}: the eval's status is cancelled; 1 sample it cut short" in text
+    # cancelled before any sample finished: nothing to import, said in one line
+    raw.samples = raw.samples[1:]
+    nothing = str(tmp_path / "nothing.eval")
+    write_eval_log(raw, nothing)
+    code = main(["import", "inspect", nothing, "--store", str(tmp_path / "none")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"no finished sample to import: {nothing}: the eval's status is cancelled" in err

@@ -293,3 +293,26 @@ def test_an_unseeded_shuffle_of_id_less_samples_is_refused_not_guessed(tmp_path,
     (origin,) = json.loads(out)["failed_run_ids"]
     code, out, err = _cli(capsys, "hunt", origin, "--budget", "8", "--store", store)
     assert code != 0 and "shuffled its samples without a seed" in err
+
+
+def test_a_word_that_minus_t_read_as_yaml_says_how_to_quote_it(tmp_path, capsys):
+    """``inspect eval -T with_sandbox_tasks=no`` gives the task False, which its words do not
+    hold: the import is refused, saying what Inspect read and how to pass the word."""
+    given = parse_task_overrides(["with_sandbox_tasks=no"])
+    assert given == {"with_sandbox_tasks": False}  # as inspect eval reads it
+    misread = _eval(tmp_path / "logs", "sandboxed", given)
+    quoted = parse_task_overrides(['with_sandbox_tasks="no"'])
+    assert quoted == {"with_sandbox_tasks": "no"}
+    fine = _eval(tmp_path / "logs", "sandboxed", quoted)
+    store = str(tmp_path / "store")
+    code, out, err = _cli(capsys, "import", "inspect", *misread, "--store", store)
+    assert code == 2 and err.count("\n") == 1, err
+    assert "with_sandbox_tasks=False is not a legal value" in err
+    assert "(Inspect read -T with_sandbox_tasks=no as False: quote it," in err
+    assert "-T 'with_sandbox_tasks=\"no\"', or give --space)" in err
+    code, out, err = _cli(capsys, "import", "inspect", *fine, "--json", "--store", store)
+    assert code == 0 and json.loads(out)["failed_run_ids"] == ["r1"], err
+    # a hunt's -T of that attribute is told the same, and offered the quoted word
+    code, out, err = _cli(capsys, "hunt", "r1", "-T", "with_sandbox_tasks=no", "--store", store)
+    assert code == 2 and "only at the origin's value: -T 'with_sandbox_tasks=\"no\"'" in err, err
+    assert "Inspect read -T with_sandbox_tasks=no as False" in err
