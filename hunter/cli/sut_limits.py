@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from hunter.records import LIMIT_RANGES, SutOptions
+from hunter.records import LIMIT_RANGES, SEED_MAX, SutOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,7 +115,7 @@ def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
     return replace(options, **changes) if changes else options
 
 
-SEED = click.IntRange(min=0, max=2**63 - 1)
+SEED = click.IntRange(min=0, max=SEED_MAX)
 """A seed: a non-negative integer the store can hold (64-bit signed)."""
 COUNT = click.IntRange(min=1, max=10**9)
 """A number of simulations (``--n``, ``--budget``): at least one, and not absurd."""

@@ -1,0 +1,92 @@
+"""Bad input from outside: one line, exit 2, and nothing stored that could not be used."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fixtures.cli import run_cli
+
+import hunter
+from hunter.errors import InvalidConfig
+from hunter.store import Store
+
+BAD_SEEDS = ["-1", "99999999999999999999999"]
+
+
+@pytest.fixture
+def campaign(tmp_path, capsys, data_dir, planted_sut):
+    """A small stored campaign of the planted SUT with failed runs."""
+    store = str(tmp_path / "store")
+    code, out, err = run_cli(
+        capsys,
+        "campaign",
+        "--map",
+        str(data_dir / "planted_map.yaml"),
+        "--space",
+        str(data_dir / "planted_space.yaml"),
+        "--sut",
+        planted_sut,
+        "--n",
+        "30",
+        "--seed",
+        "3",
+        "--json",
+        "--store",
+        store,
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["failed_run_ids"]
+    return store, result
+
+
+def _one_line_refusal(code: int, err: str) -> None:
+    assert code == 2, err
+    assert err.count("\n") == 1 and "internal error" not in err, err
+    assert "--seed" in err, err
+
+
+@pytest.mark.parametrize("seed", BAD_SEEDS)
+def test_run_refuses_a_seed_out_of_range(tmp_path, capsys, seed):
+    store = tmp_path / "store"
+    code, _, err = run_cli(
+        capsys, "run", "--sut", "builtin:ceo", "--seed", seed, "--store", str(store)
+    )
+    _one_line_refusal(code, err)
+    assert not (store / "hunter.db").exists()
+
+
+@pytest.mark.parametrize("seed", BAD_SEEDS)
+def test_triage_refuses_a_seed_out_of_range_and_stores_no_hunt(campaign, capsys, seed):
+    store, result = campaign
+    code, _, err = run_cli(
+        capsys, "triage", result["campaign_id"], "--seed", seed, "--store", store
+    )
+    _one_line_refusal(code, err)
+    with Store(store) as opened:
+        assert opened.hunts() == []
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63, 1.5, "3"])
+def test_api_refuses_a_seed_out_of_range_before_storing(seed):
+    with Store(":memory:") as store:
+        calls = [
+            lambda: hunter.campaign(store, "builtin:ceo", n=1, seed=seed),
+            lambda: hunter.run(store, "builtin:ceo", {}, seed=seed),
+            lambda: hunter.api.rerun(store, "r1", {}, seed=seed),
+            lambda: hunter.hunt(store, "r1", seed=seed),
+            lambda: hunter.triage(store, "c1", seed=seed),
+            lambda: hunter.api.recheck(store, "h1", seed=seed),
+            lambda: hunter.api.brief(store, "h1", seed=seed),
+        ]
+        for call in calls:
+            with pytest.raises(InvalidConfig, match="seed must be a whole number"):
+                call()
+        assert store.campaigns() == [] and store.hunts() == []
+
+
+def test_api_takes_the_largest_seed_the_store_holds():
+    with Store(":memory:") as store:
+        run = hunter.run(store, "builtin:ceo", {}, seed=2**63 - 1)
+        assert store.run(run.run_id).seed == 2**63 - 1
