@@ -90,3 +90,42 @@ def test_api_takes_the_largest_seed_the_store_holds():
     with Store(":memory:") as store:
         run = hunter.run(store, "builtin:ceo", {}, seed=2**63 - 1)
         assert store.run(run.run_id).seed == 2**63 - 1
+
+
+BAD_CLUSTERS = ["notanaddress", "foo://host:8786"]
+
+
+@pytest.mark.parametrize("address", BAD_CLUSTERS)
+def test_campaign_refuses_a_cluster_that_is_no_address_before_storing(tmp_path, capsys, address):
+    store = tmp_path / "store"
+    args = ["campaign", "--sut", "builtin:ceo", "--n", "5", "--cluster", address]
+    code, _, err = run_cli(capsys, *args, "--store", str(store))
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"cannot reach Dask scheduler {address!r}" in err
+    assert not (store / "hunter.db").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["hunt", "r1"], ["hunt", "--resume", "h1"], ["recheck", "h1"], ["recheck", "--all"]],
+)
+def test_every_command_with_a_cluster_checks_its_address(tmp_path, capsys, command):
+    code, _, err = run_cli(
+        capsys, *command, "--cluster", "notanaddress", "--store", str(tmp_path / "s")
+    )
+    assert code == 2 and "cannot reach Dask scheduler 'notanaddress'" in err, err
+
+
+def test_api_campaign_refuses_a_cluster_that_is_no_address_before_storing():
+    with Store(":memory:") as store:
+        with pytest.raises(InvalidConfig, match="cannot reach Dask scheduler 'notanaddress'"):
+            hunter.campaign(store, "builtin:ceo", n=5, cluster="notanaddress")
+        assert store.campaigns() == []
+
+
+def test_executor_names_an_address_it_cannot_connect_to():
+    from hunter.executor import Executor
+    from hunter.sut import make_sut
+
+    with pytest.raises(InvalidConfig, match="cannot reach Dask scheduler 'notanaddress'"):
+        Executor(make_sut("builtin:ceo"), cluster="notanaddress")

@@ -22,7 +22,14 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import COUNT, SEED, WORKERS, limit_options, limit_overrides
+from hunter.cli.sut_limits import (
+    COUNT,
+    SEED,
+    WORKERS,
+    cluster_option,
+    limit_options,
+    limit_overrides,
+)
 from hunter.errors import InvalidConfig
 
 SHAPING = (
@@ -55,7 +62,7 @@ SHAPING = (
     type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
-@click.option("--cluster", help="Dask scheduler address to run simulations on.")
+@cluster_option
 @click.option("--sut", help="Override the SUT recorded with the run.")
 @click.option("--map", "map_path", help="Override the coverage map recorded with the run.")
 @click.option("--space", "space_path", help="Override the space recorded with the run.")

@@ -20,7 +20,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import SEED, WORKERS
+from hunter.cli.sut_limits import SEED, WORKERS, cluster_option
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
 from hunter.regions import Constraint, Rate
@@ -69,7 +69,7 @@ COLOURS = {
     type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
-@click.option("--cluster", help="Dask scheduler address to run simulations on.")
+@cluster_option
 @json_option
 @store_option
 def recheck(

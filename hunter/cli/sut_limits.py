@@ -1,5 +1,6 @@
 """Options that bound one simulation (time, memory, trajectory size, retries), shared by
-``campaign`` and ``hunt``; each checked at the edge so a bad value is one line and exit 2."""
+``campaign`` and ``hunt``, and the values several commands take (seeds, counts, workers, a
+cluster); each checked at the edge so a bad value is one line and exit 2."""
 
 from __future__ import annotations
 
@@ -121,3 +122,18 @@ COUNT = click.IntRange(min=1, max=10**9)
 """A number of simulations (``--n``, ``--budget``): at least one, and not absurd."""
 WORKERS = click.IntRange(min=1, max=1024)
 """Parallel workers: at least one, and not more than a machine could start."""
+
+
+def cluster_option(func: F) -> F:
+    """``--cluster ADDRESS``, its form checked as it is parsed (``notanaddress`` has no port),
+    so a bad address is one line and exit 2 before a campaign, hunt or recheck stores anything.
+    """
+
+    def checked(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        from hunter.executor import cluster_address
+
+        return cluster_address(value)
+
+    return click.option(
+        "--cluster", callback=checked, help="Dask scheduler address to run simulations on."
+    )(func)
