@@ -129,3 +129,33 @@ def test_executor_names_an_address_it_cannot_connect_to():
 
     with pytest.raises(InvalidConfig, match="cannot reach Dask scheduler 'notanaddress'"):
         Executor(make_sut("builtin:ceo"), cluster="notanaddress")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["show", "r71"],
+        ["runs"],
+        ["runs", "--json"],
+        ["hunts"],
+        ["report", "h1"],
+        ["report", "h1", "--format", "html"],
+        ["proposals"],
+        ["brief", "h1"],
+    ],
+)
+def test_a_command_that_only_reads_never_creates_a_store(tmp_path, capsys, command):
+    missing = tmp_path / "nonexistent" / "dir"
+    code, out, err = run_cli(capsys, *command, "--store", str(missing))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert f"no run store at {missing} (hunter.db not found)" in err
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_a_command_that_writes_still_creates_its_store(tmp_path, capsys):
+    folder = tmp_path / "new" / "store"
+    code, _, err = run_cli(capsys, "run", "--sut", "builtin:ceo", "--store", str(folder))
+    assert code == 0, err
+    assert (folder / "hunter.db").is_file()
+    code, out, _ = run_cli(capsys, "runs", "--store", str(folder))
+    assert code == 0 and "r1" in out

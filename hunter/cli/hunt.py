@@ -242,7 +242,7 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
 
     if out_path and not Path(out_path).resolve().parent.is_dir():
         raise InvalidConfig(f"--out {out_path}: folder {Path(out_path).parent} does not exist")
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         text = build_report(
             store, hunt_id, cast(Literal["md", "html", "json"], fmt), store_name=store_dir
         )

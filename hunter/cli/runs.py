@@ -41,7 +41,7 @@ def runs(
     store_dir: str,
 ) -> None:
     """List stored runs, one line each (hunter show RUN_ID for one in full)."""
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         if campaign_id is not None:
             store.campaign(campaign_id)  # an unknown ID is an error, not an empty list
         if hunt_id is not None:
@@ -108,7 +108,7 @@ def compact_runs(selected: Sequence[Run]) -> Table:
 @store_option
 def show(run_id: str, as_json: bool, store_dir: str) -> None:
     """Show one run: attributes, verdicts and its timeline."""
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         run = store.run(run_id)
         mark = _bug_marks(store, [run]).get(run_id)
     if as_json:
