@@ -464,3 +464,36 @@ def test_a_wrapped_heading_prints_its_verdict_once() -> None:
         assert text.count("still") == 1 and text.count("failing") == 1, text
         assert "\u00a0" not in text
         assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_each_region_says_why_under_its_verdict() -> None:
+    """An inconclusive verdict is useless without its reason (what to do next: a larger budget);
+    the text output prints every region's reason, wrapped at 80 columns, not only --json."""
+    import io
+
+    from rich.console import Console
+
+    from hunter.analysis.stats import rate
+    from hunter.cli.recheck import render_region
+
+    region = judge_region("R1", BOX, ["c"], rate(10, 10), rate(0, 20), (0, 10))
+    assert region.verdict == "inconclusive" and "larger budget" in region.reason
+    out = io.StringIO()
+    render_region(Console(file=out, width=200, no_color=True), region)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].endswith("inconclusive")
+    said = " ".join(" ".join(lines[1:]).split())
+    assert region.reason in said
+    assert said.index(region.reason) < said.index("inside: now")  # right under the verdict
+
+
+def test_a_hunt_without_a_region_prints_one_line_and_exits_0(tmp_path, capsys):
+    folder = str(tmp_path / "store")
+    with Store(folder) as store:
+        made_hunt(store, [], verdict="fluke")
+    code, out, err = run_cli(capsys, "recheck", "h1", "--store", folder)
+    assert code == 0, err
+    assert out == "recheck of hunt h1 (run r1): no region to recheck (the hunt's verdict: fluke)\n"
+    code, out, _ = run_cli(capsys, "recheck", "h1", "--json", "--store", folder)
+    assert code == 0 and json.loads(out)["recheck_id"] is None

@@ -132,10 +132,20 @@ def recheck(
 
 
 def render_recheck(console: Console, result: HuntRecheck) -> None:
-    """One hunt's recheck for a human; every value from the store or the SUT is plain text."""
+    """One hunt's recheck for a human; every value from the store or the SUT is plain text.
+
+    A hunt with no region has nothing to recheck and nothing was stored (no recheck ID): one
+    line says so, with the hunt's verdict.
+    """
+    of_hunt = f" of hunt {result.hunt_id} (run {result.run_id}): "
+    if result.recheck_id is None and not result.rechecks:
+        console.print(
+            Text.assemble(("recheck", "bold"), of_hunt, result.note or "nothing rechecked")
+        )
+        return
     head = Text.assemble(
         ("recheck", "bold"),
-        f" {result.recheck_id or ''} of hunt {result.hunt_id} (run {result.run_id}): ",
+        f" {result.recheck_id}{of_hunt}",
         f"{result.simulations} simulations",
         f" in campaign {result.campaign_id}" if result.campaign_id else "",
         f", {result.errors} errors",
@@ -175,6 +185,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
                 "  ", (region.region_id, "bold"), middle, (region.verdict, COLOURS[region.verdict])
             )
         )
+    _print_wrapped(console, region.reason)  # why this verdict: what to do when inconclusive
     _print_wrapped(
         console,
         f"inside: now {_rate(region.inside)} (at most {_pct(region.upper)}),"
