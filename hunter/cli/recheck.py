@@ -23,10 +23,10 @@ from hunter.cli.app import (
 from hunter.cli.sut_limits import SEED, WORKERS, cluster_option
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
-from hunter.regions import Constraint, Rate
+from hunter.regions import Rate
 
 if TYPE_CHECKING:  # the flow and the analysis are imported only when the command runs
-    from hunter.analysis.recheck import Judged, RegionRecheck
+    from hunter.analysis.recheck import RegionRecheck
     from hunter.flow.recheck import HuntRecheck
 
 DEFAULT_BUDGET = 300  # hunter.flow.recheck.DEFAULT_BUDGET
@@ -193,7 +193,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
     )
     if region.sides:
         shown = ", ".join(
-            f"{box_text([_broken(s)])} {s.rate.failures}/{s.rate.runs}"
+            f"{box_text([s.piece.broken])} {s.rate.failures}/{s.rate.runs}"
             + (" STILL FAILING" if s.still_failing else "")
             for s in region.sides
         )
@@ -202,7 +202,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
         where = {"inside": "the region", "side": "just beyond", "cell": "part"}[judged.piece.kind]
         _print_wrapped(
             console,
-            f"still failing ({where}): {box_text(judged.piece.box)} {_rate(judged.rate)}"
+            f"still failing ({where}): {judged.piece.label} {_rate(judged.rate)}"
             f" (background {_pct(region.background.rate)}, p = {judged.p_value:.2g})",
             style="red",
         )
@@ -228,10 +228,6 @@ def render_summary(
     hunts = f"{len(results)} hunt{'s' * (len(results) != 1)}"
     regions_text = f"{regions} region{'s' * (regions != 1)}"
     console.print(Text(f"regression suite: {hunts}, {regions_text}: {parts}"))
-
-
-def _broken(side: Judged) -> Constraint:
-    return next(c for c in side.piece.box if c.attribute == side.piece.attribute)
 
 
 def _pct(x: float) -> str:
