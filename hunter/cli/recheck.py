@@ -227,7 +227,10 @@ def render_summary(
     parts = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
     hunts = f"{len(results)} hunt{'s' * (len(results) != 1)}"
     regions_text = f"{regions} region{'s' * (regions != 1)}"
-    console.print(Text(f"regression suite: {hunts}, {regions_text}: {parts}"))
+    for line in textwrap.wrap(
+        f"regression suite: {hunts}, {regions_text}: {parts}", WIDTH, subsequent_indent="  "
+    ):
+        console.print(Text(line))
 
 
 def _pct(x: float) -> str:

@@ -287,6 +287,13 @@ SHOWN_INPUT_LINES = 4
 has them whole): a dataset's metadata can run to pages."""
 
 
+def print_hanging(console: Console, text: str, indent: int = 2, style: str = "") -> None:
+    """``text`` as plain Text wrapped to the console's width, later lines indented by
+    ``indent``: a sentence that names regions or IDs stays readable at 80 columns."""
+    for line in _hanging(console, text, indent):
+        console.print(Text(line, style=style))
+
+
 def _hanging(console: Console, text: str, indent: int, max_lines: int | None = None) -> list[str]:
     """``text`` wrapped to the console's width, every line after the first indented by
     ``indent`` (rich wraps without a hanging indent); cut with "..." past ``max_lines``."""
