@@ -96,3 +96,22 @@ def test_recheck_all_wraps_its_summary(tmp_path, capsys):
         " 10 still failing, 2 inconclusive"
     )
     assert len(lines) == 2 and lines[1].startswith("  ")
+
+
+def test_show_marks_an_event_cut_short():
+    import io
+
+    from rich.console import Console
+
+    from hunter.cli.render import events_renderable
+
+    EVENT_CHARS = 160  # what show prints of an event; --json has it whole
+    whole = "x" * EVENT_CHARS
+    long = "".join(str(i % 10) for i in range(EVENT_CHARS + 40))
+    console = Console(file=io.StringIO(), width=400, no_color=True)
+    console.print(events_renderable([{"id": 1, "text": whole}, {"id": 2, "text": long}]))
+    rows = console.file.getvalue()
+    assert whole in rows and whole + "..." not in rows  # what fits is printed as it is
+    cut = long[: EVENT_CHARS - 3] + "..."
+    assert cut in rows and long[: EVENT_CHARS - 2] not in rows
+    assert len(cut) == EVENT_CHARS

@@ -214,12 +214,21 @@ def _constraint_text(c: Constraint) -> str:
     return " and ".join(parts)
 
 
+EVENT_CHARS = 160
+"""Characters of an event's text ``hunter show`` prints (``--json`` has it whole)."""
+
+
 def events_renderable(events: Sequence[Mapping[str, Any]]) -> Table:
+    """A SUT's events, one row each, a long text cut at ``EVENT_CHARS`` and marked "..." so a
+    reader knows there is more (in ``--json``)."""
     table = Table(title="Events")
     table.add_column("#", justify="right")
     table.add_column("event")
     for i, event in enumerate(events):
-        table.add_row(str(event.get("id", i)), Text(str(event.get("text", event))[:160]))
+        text = str(event.get("text", event))
+        if len(text) > EVENT_CHARS:
+            text = text[: EVENT_CHARS - 3] + "..."
+        table.add_row(str(event.get("id", i)), Text(text))
     return table
 
 
