@@ -115,3 +115,27 @@ def test_show_marks_an_event_cut_short():
     cut = long[: EVENT_CHARS - 3] + "..."
     assert cut in rows and long[: EVENT_CHARS - 2] not in rows
     assert len(cut) == EVENT_CHARS
+
+
+def test_show_gives_severity_for_failed_checks_only():
+    import io
+
+    from rich.console import Console
+
+    from hunter.cli.render import show_run
+
+    verdicts = (
+        Verdict("multi_scorer_wrapper", False, "high", ""),
+        Verdict("subvert_oversight", True, "high", "cut the audit trail"),
+    )
+    with Store(":memory:") as store:
+        _failed_runs(store, dict(R1_AGENT), 1)
+        (run,) = store.runs()
+        run = store.add_run(
+            Outcome(run.scenario, Trajectory(verdicts), None), sut="builtin:ceo", campaign_id="c1"
+        )
+    console = Console(file=io.StringIO(), width=80, no_color=True)
+    show_run(console, run)
+    lines = console.file.getvalue().splitlines()
+    assert "ok   multi_scorer_wrapper" in lines
+    assert "FAIL subvert_oversight (high) cut the audit trail" in lines

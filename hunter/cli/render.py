@@ -265,9 +265,10 @@ def show_run(console: Console, run: Run) -> None:
         attrs.add_row(key, Text(str(value)))
     console.print(attrs)
     for verdict in run.verdicts:
+        # severity and evidence belong to a failure: "ok check (high)" reads as an alarm
         mark, colour = ("FAIL", "red") if verdict.failed else ("ok  ", "green")
-        evidence = " " + verdict.evidence if verdict.failed else ""
-        lines = _hanging(console, f"{mark} {verdict.check} ({verdict.severity}){evidence}", 5)
+        said = f" ({verdict.severity}) {verdict.evidence}".rstrip() if verdict.failed else ""
+        lines = _hanging(console, f"{mark} {verdict.check}{said}", 5)
         console.print(Text.assemble((mark, colour), lines[0][len(mark) :]))
         for line in lines[1:]:
             console.print(Text(line))
