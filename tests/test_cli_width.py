@@ -139,3 +139,40 @@ def test_show_gives_severity_for_failed_checks_only():
     lines = console.file.getvalue().splitlines()
     assert "ok   multi_scorer_wrapper" in lines
     assert "FAIL subvert_oversight (high) cut the audit trail" in lines
+
+
+@pytest.mark.parametrize("maps", [1, 2])
+def test_the_proposals_table_keeps_its_right_border_at_80_columns(maps):
+    """A long state ("pending, no longer applies to ...") used to push the table past 80
+    columns: the change column's minimum width was applied after the columns were fitted."""
+    import io
+    from types import SimpleNamespace
+
+    from hunter.cli.render import proposals_renderable
+    from hunter.cli.safe_console import SafeConsole
+
+    def proposal(i: int, status: str, supporters: int) -> SimpleNamespace:
+        return SimpleNamespace(
+            proposal_id=f"p{i}",
+            lineage=f"/maps/{'ai_ceo' if i % maps == 0 else 'other_map'}.yaml",
+            kind="add_dimension",
+            detail={"attribute": {"name": "shutdown_plan", "values": ["none", "leaked"]}},
+            supporters=tuple((f"h{k}", "R1") for k in range(1, supporters + 1)),
+            status=status,
+            new_map_path="/maps/ai_ceo.v2.yaml",
+            reason="the same as p1 under another name",
+        )
+
+    items = [proposal(1, "pending", 1), proposal(2, "accepted", 6), proposal(3, "rejected", 2)]
+    notes = {
+        "p1": "no longer applies to ai_ceo.v2.yaml: the map has a dimension shutdown_plan"
+        " already (values none, leaked, announced)"
+    }
+    console = SafeConsole(file=io.StringIO(), width=80, highlight=False, soft_wrap=True)
+    console.print(proposals_renderable(items, notes))
+    lines = console.file.getvalue().splitlines()
+    table = [line for line in lines if line[:1] in "┏┃┡│└"]
+    assert max(cell_len(line) for line in lines) <= 80
+    assert all(line[-1] in "┓┃┩│┘" for line in table), "\n".join(table)
+    shown = console.file.getvalue()
+    assert all(word in shown for word in ("pending,", "longer", "announced)"))  # folded, not cut

@@ -335,7 +335,9 @@ def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None =
     one_map = len(maps) == 1
     table = Table(title=Text(f"Proposals for {next(iter(maps))}" if one_map else "Proposals"))
     table.add_column("proposal", no_wrap=True)
-    table.add_column("change", min_width=24, overflow="fold")
+    # no min_width: rich re-applies it after fitting the columns, and the table then runs past
+    # the console (its right border cut at 80 columns); wrapping columns share the width
+    table.add_column("change", overflow="fold")
     if not one_map:
         table.add_column("map")
     table.add_column("supported by", overflow="fold")
