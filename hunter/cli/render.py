@@ -44,7 +44,8 @@ def coverage_renderable(
             Text(label),
             str(row.hits),
             f"{100 * row.coverage:.0f}",
-            f"{100 * row.failure_rate:.1f}",
+            # no valid run (every one errored, or none yet): a rate of 0 of 0 is no rate
+            f"{100 * row.failure_rate:.1f}" if row.valid else "-",
             style=style,
         )
 
