@@ -64,6 +64,10 @@ class Piece:
         attribute: the attribute a side breaks, or a cell pins (None for the inside).
         failures: valid runs that failed one of the region's checks.
         runs: valid runs (SUT errors excluded).
+        drawn: for a side of an integer attribute, the band as the values its runs take.
+            The box keeps the band closed at the region's edge (``months <= 13`` gives
+            ``>= 13 and <= 16``, 13 being inside, refused when drawn), so in words it would
+            name a value no run of the side has; ``drawn`` is ``>= 14 and <= 16``.
     """
 
     kind: PieceKind
@@ -71,13 +75,22 @@ class Piece:
     attribute: str | None = None
     failures: int = 0
     runs: int = 0
+    drawn: Constraint | None = None
 
     @property
     def label(self) -> str:
-        return box_text(self.box)
+        """The piece in words, a side's band as its runs' values (``drawn``)."""
+        return box_text([self.broken if c.attribute == self.attribute else c for c in self.box])
+
+    @property
+    def broken(self) -> Constraint:
+        """The constraint a side breaks, in the values its runs take (a side only)."""
+        if self.drawn is not None:
+            return self.drawn
+        return next(c for c in self.box if c.attribute == self.attribute)
 
     def counted(self, failures: int, runs: int) -> Piece:
-        return Piece(self.kind, self.box, self.attribute, failures, runs)
+        return Piece(self.kind, self.box, self.attribute, failures, runs, self.drawn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,15 +218,20 @@ def sides(box: Sequence[Constraint], space: Space, margin: float = EDGE_BAND) ->
         if c.max is not None and c.max < spec.high:
             bands.append((c.max, min(spec.high, c.max + width)))
         for low, high in bands:
-            if spec.integer and not _has_integer_outside(low, high, c):
-                continue
+            drawn = None
+            if spec.integer:
+                beyond = _integers_outside(low, high, c)
+                if not beyond:
+                    continue
+                drawn = Constraint(c.attribute, min=beyond[0], max=beyond[-1])
             side = Constraint(c.attribute, min=round(low, 6), max=round(high, 6))
-            out.append(Piece("side", (*rest[:i], side, *rest[i:]), c.attribute))
+            out.append(Piece("side", (*rest[:i], side, *rest[i:]), c.attribute, drawn=drawn))
     return tuple(out)
 
 
-def _has_integer_outside(low: float, high: float, c: Constraint) -> bool:
-    return any(not c.contains(k) for k in range(math.ceil(low), math.floor(high) + 1))
+def _integers_outside(low: float, high: float, c: Constraint) -> list[int]:
+    """The integers of the band ``[low, high]`` that break ``c``, in order."""
+    return [k for k in range(math.ceil(low), math.floor(high) + 1) if not c.contains(k)]
 
 
 def breaks(side: Piece, box: Sequence[Constraint], attributes: Mapping[str, Value]) -> bool:

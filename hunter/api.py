@@ -8,7 +8,9 @@ DataFrames. A SUT is a ``--sut`` string (``builtin:ceo``, ``MODULE:FUNC``, ``fil
 ``f(attributes, seed) -> trajectory`` (see :mod:`hunter.sut.callable_sut`).
 
 Errors are the CLI's: bad input raises a :class:`~hunter.errors.HunterError` whose message is
-the one line the CLI prints. Nothing here prints.
+the one line the CLI prints. Nothing here prints. A seed is a whole number from 0 to
+``2**63 - 1`` (what the store holds); any other raises ``InvalidConfig`` before anything is
+stored.
 """
 
 from __future__ import annotations
@@ -152,7 +154,9 @@ def campaign(
     from hunter.coverage import CoverageMap, builtin_map_path, load_map
     from hunter.executor import cluster_address
     from hunter.flow.campaign import campaign_space, run_campaign
+    from hunter.records import check_seed
 
+    seed = check_seed(seed)
     cluster = cluster_address(cluster)
     if n < 1:
         raise InvalidConfig(f"n must be at least 1, got {n}")
@@ -254,8 +258,9 @@ def hunt(
     from hunter.flow.hunt import run_hunt
     from hunter.flow.setup import resolve_setup
     from hunter.models import model_name
-    from hunter.records import DEFAULT_BUDGET, HuntSettings
+    from hunter.records import DEFAULT_BUDGET, HuntSettings, check_seed
 
+    seed = check_seed(seed)
     cluster = cluster_address(cluster)
     settings = HuntSettings(
         budget=budget or DEFAULT_BUDGET,
@@ -424,8 +429,9 @@ def recheck(
     """
     from hunter.executor import cluster_address
     from hunter.flow.recheck import recheck_hunt
-    from hunter.records import CALLABLE_PREFIX
+    from hunter.records import CALLABLE_PREFIX, check_seed
 
+    seed = check_seed(seed)
     cluster = cluster_address(cluster)
     record = store.hunt(hunt_id)
     adapter: str | Sut | None = None
@@ -462,7 +468,9 @@ def brief(store: Store, hunt_id: str, *, n: int = 20, seed: int = 0) -> Brief:
         UnknownId: no such hunt. InvalidConfig: an unfinished hunt, or one with no region.
     """
     from hunter.flow.brief import build_brief
+    from hunter.records import check_seed
 
+    seed = check_seed(seed)
     return build_brief(store, hunt_id, n=n, seed=seed)
 
 
@@ -522,7 +530,9 @@ def triage(
             hunt's need.
     """
     from hunter.flow.triage import triage as triage_campaign
+    from hunter.records import check_seed
 
+    seed = check_seed(seed)
     adapter = None
     if sut is not None:
         recorded = store.campaign(campaign_id).setup.options
@@ -579,8 +589,9 @@ def run(
     """
     from hunter.coverage import builtin_map_path, load_map
     from hunter.flow.campaign import campaign_space
-    from hunter.records import HuntSetup
+    from hunter.records import HuntSetup, check_seed
 
+    seed = check_seed(seed)
     adapter = sut_adapter(sut, _options(options, agent, judge, timeout))
     map_path = None
     if map is None and adapter.spec in DEFAULT_MAPS:
@@ -623,7 +634,9 @@ def rerun(
         UnknownId: no such run. InvalidConfig: an unknown or illegal attribute.
     """
     from hunter.flow.setup import resolve_setup
+    from hunter.records import check_seed
 
+    seed = check_seed(seed)
     setup = resolve_setup(store, store.run(run_id))
     adapter = sut_adapter(sut if sut is not None else setup.sut, setup.options)
     setup = replace(setup, sut=adapter.spec, options=adapter.options)

@@ -204,10 +204,17 @@ def cluster_address(cluster: object) -> str | None:
     """The scheduler address of what a notebook holds: an address, a ``distributed.Client``
     or a cluster object (``LocalCluster``); hunts record the address, never the object.
 
+    An address is checked for its form here (a known scheme, a port where the scheme has one),
+    before a campaign or a hunt stores anything; whether a scheduler answers there is known only
+    when :class:`Executor` connects.
+
     Raises:
-        InvalidConfig: for anything else.
+        InvalidConfig: for anything else, or an address that cannot be one.
     """
-    if cluster is None or isinstance(cluster, str):
+    if cluster is None:
+        return None
+    if isinstance(cluster, str):
+        _check_address(cluster)
         return cluster
     address = getattr(cluster, "scheduler_address", None)  # LocalCluster, any deploy.Cluster
     if address is None:  # a Client
@@ -220,6 +227,31 @@ def cluster_address(cluster: object) -> str | None:
     return address
 
 
+HOST_PORT_SCHEMES = frozenset({"tcp", "tls", "ws", "wss"})
+"""Dask address schemes whose location is ``host:port`` (``inproc://`` and others are not)."""
+
+
+def _check_address(address: str) -> None:
+    """Refuse a Dask address that cannot be one (``notanaddress``: no port; ``foo://``: no
+    such scheme), as distributed itself would parse it.
+
+    Raises:
+        InvalidConfig: naming the address and what is wrong with it.
+    """
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+        from distributed.comm.registry import get_backend
+    except ImportError:  # pragma: no cover - a dependency, but say so plainly if missing
+        raise InvalidConfig("--cluster needs dask[distributed] installed") from None
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in HOST_PORT_SCHEMES:
+            parse_host_port(location)
+    except ValueError as exc:
+        raise InvalidConfig(f"cannot reach Dask scheduler {address!r}: {exc}") from None
+
+
 def _connect(address: str) -> Any:
     try:
         from distributed import Client
@@ -227,5 +259,5 @@ def _connect(address: str) -> Any:
         raise InvalidConfig("--cluster needs dask[distributed] installed") from None
     try:
         return Client(address, timeout="10s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: an address it cannot parse
         raise InvalidConfig(f"cannot reach Dask scheduler {address!r}: {exc}") from None

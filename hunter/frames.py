@@ -252,9 +252,10 @@ def coverage(store: Store, campaign: str) -> pd.DataFrame:
     Hits add up over every campaign on the same map and SUT (as the campaign's own table
     does): ``hits``, ``failures`` and ``errors`` count those runs; ``goal`` is the map's goal
     per bucket; ``coverage`` is ``hits / goal`` capped at 1; ``failure_rate`` is failures per
-    run without an error. ``cross`` names the crossed dimensions; one column per dimension
-    holds the bucket's cell (missing for dimensions the cross leaves out); a dimension named
-    like one of the other columns is the column ``attribute.NAME`` instead.
+    run without an error (0.0 for a bucket with none; the CLI's table prints "-" there).
+    ``cross`` names the crossed dimensions; one column per dimension holds the bucket's cell
+    (missing for dimensions the cross leaves out); a dimension named like one of the other
+    columns is the column ``attribute.NAME`` instead.
 
     Raises:
         UnknownId: no such campaign. InvalidConfig: the campaign recorded no map (an import).

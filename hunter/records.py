@@ -8,6 +8,7 @@ means touching one class. The hunt result's JSON is contract §4, field for fiel
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,25 @@ DEFAULT_MEMORY_MB = 4096
 """Memory one simulation of an isolated SUT may use (``--memory-limit``)."""
 DEFAULT_MAX_TRAJECTORY_MB = 10.0
 """The largest trajectory a run stores (``--max-trajectory-mb``)."""
+SEED_MAX = 2**63 - 1
+"""The largest seed: the store keeps seeds in SQLite's 64-bit signed INTEGER."""
+
+
+def check_seed(seed: Any) -> int:
+    """``seed`` as an int, refused before anything is stored unless it is a whole number from 0
+    to :data:`SEED_MAX` (numpy's generators take no negative seed; SQLite no larger one).
+
+    Raises:
+        InvalidConfig: for anything else, naming the value.
+    """
+    try:
+        number = operator.index(seed)
+    except TypeError:
+        number = None
+    if number is None or isinstance(seed, bool) or not 0 <= number <= SEED_MAX:
+        raise InvalidConfig(f"seed must be a whole number from 0 to {SEED_MAX}, got {seed!r}")
+    return number
+
 
 LIMIT_RANGES: dict[str, tuple[float, float]] = {
     "timeout": (0, 7 * 24 * 3600),

@@ -168,13 +168,26 @@ class Store:
     Not thread-safe by design: only the owning process's main thread writes.
     """
 
-    def __init__(self, path: str | Path = "runs") -> None:
+    def __init__(self, path: str | Path = "runs", *, create: bool = True) -> None:
+        """Open the store in folder ``path``.
+
+        Args:
+            path: the store's folder, or ``:memory:``.
+            create: make the folder and an empty store when there is none (what commands that
+                write want); False refuses instead, so a mistyped ``--store`` given to a
+                command that only reads is an error, not a new empty store.
+
+        Raises:
+            StoreError: no store there (``create=False``), or one that cannot be created or read.
+        """
         self.folder: Path | None
         if str(path) == ":memory:":
             self.folder = None
             target = ":memory:"
         else:
             self.folder = Path(path)
+            if not create and not (self.folder / DB_NAME).is_file():
+                raise StoreError(f"no run store at {self.folder} ({DB_NAME} not found)")
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

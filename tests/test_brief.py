@@ -191,3 +191,14 @@ def test_bad_input_is_one_line_exit_2(tmp_path, capsys, args, fragment):
     assert code == 2
     assert err.startswith("hunter: error:") and err.count("\n") == 1
     assert fragment in err
+
+
+def test_an_integer_side_is_worded_as_the_values_drawn_there(tmp_path):
+    """Just beyond ``months <= 13`` (integer) is 14 to 16: the words never name 13 (inside)."""
+    months = region("R1", [Constraint("months", max=13)], ["subvert_oversight"], (9, 10), (1, 50))
+    with Store(tmp_path / "store") as store:
+        made_hunt(store, [months], origin={**R1_AGENT, "months": 12})
+        made = build_brief(store, "h1", n=10, seed=0)
+    beyond = [i.to_json() for i in made.items if not i.inside]
+    assert beyond and {i["side"] for i in beyond} == {"months >= 14 and <= 16"}
+    assert {i["attributes"]["months"] for i in beyond} <= {14, 15, 16}

@@ -121,6 +121,7 @@ def test_show_json_has_events(campaign, capsys):
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, capsys, data_dir, args, fragment):
     args = [a.replace("MAP", str(data_dir / "planted_map.yaml")) for a in args]
+    Store(tmp_path / "s").close()  # an empty store: commands that only read need one
     code, _out, err = run_cli(capsys, *args, "--store", str(tmp_path / "s"))
     assert code == 2
     assert err.startswith("hunter: error:") and err.count("\n") == 1
@@ -142,6 +143,7 @@ def test_internal_error_is_one_line_exit_1(monkeypatch, capsys, tmp_path):
     def boom(*a, **k):
         raise ZeroDivisionError("bug")
 
+    hunter.store.Store(tmp_path).close()  # `runs` only reads: the store must be there
     monkeypatch.setattr(hunter.store.Store, "runs", boom)
     code, _, err = run_cli(capsys, "runs", "--store", str(tmp_path))
     assert code == 1

@@ -184,8 +184,15 @@ def test_sides_break_one_constraint_each():
 
 
 def test_integer_sides_and_edges_at_the_range_have_no_side_beyond():
+    # the band is kept closed at the edge for sampling; its words are the values drawn: 4 is
+    # inside n <= 4, so the side just beyond is 5 and 6
     assert sides((Constraint("n", min=0, max=4),), SPACE) == (
-        Piece("side", (Constraint("n", min=4, max=6.5),), "n"),
+        Piece(
+            "side",
+            (Constraint("n", min=4, max=6.5),),
+            "n",
+            drawn=Constraint("n", min=5, max=6),
+        ),
     )
     assert sides((Constraint("b", values=("p", "q")),), SPACE) == ()
 
@@ -464,3 +471,66 @@ def test_a_wrapped_heading_prints_its_verdict_once() -> None:
         assert text.count("still") == 1 and text.count("failing") == 1, text
         assert "\u00a0" not in text
         assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_each_region_says_why_under_its_verdict() -> None:
+    """An inconclusive verdict is useless without its reason (what to do next: a larger budget);
+    the text output prints every region's reason, wrapped at 80 columns, not only --json."""
+    import io
+
+    from rich.console import Console
+
+    from hunter.analysis.stats import rate
+    from hunter.cli.recheck import render_region
+
+    region = judge_region("R1", BOX, ["c"], rate(10, 10), rate(0, 20), (0, 10))
+    assert region.verdict == "inconclusive" and "larger budget" in region.reason
+    out = io.StringIO()
+    render_region(Console(file=out, width=200, no_color=True), region)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].endswith("inconclusive")
+    said = " ".join(" ".join(lines[1:]).split())
+    assert region.reason in said
+    assert said.index(region.reason) < said.index("inside: now")  # right under the verdict
+
+
+def test_a_hunt_without_a_region_prints_one_line_and_exits_0(tmp_path, capsys):
+    folder = str(tmp_path / "store")
+    with Store(folder) as store:
+        made_hunt(store, [], verdict="fluke")
+    code, out, err = run_cli(capsys, "recheck", "h1", "--store", folder)
+    assert code == 0, err
+    assert out == "recheck of hunt h1 (run r1): no region to recheck (the hunt's verdict: fluke)\n"
+    code, out, _ = run_cli(capsys, "recheck", "h1", "--json", "--store", folder)
+    assert code == 0 and json.loads(out)["recheck_id"] is None
+
+
+def test_an_integer_side_is_worded_as_the_values_drawn_there():
+    """``months <= 13`` (integer): just beyond is 14 to 16, never "months >= 13" (13 is inside)."""
+    from hunter.analysis.stats import rate
+    from hunter.world import world_space
+
+    space = world_space()
+    box = (Constraint("months", max=13), Constraint("a", values=("x",)))
+    (side,) = [p for p in sides(box, space) if p.attribute == "months"]
+    assert side.label == "months >= 14 and <= 16; a in {x}"
+    assert side.counted(1, 2).label == side.label  # counts keep the words
+    lo, hi = side.broken.min, side.broken.max
+    assert (lo, hi) == (14, 16) and not box[0].contains(lo) and box[0].contains(lo - 1)
+    # and the recheck's text output says so too
+    import io
+
+    from rich.console import Console
+
+    from hunter.cli.recheck import render_region
+
+    region = judge_region(
+        "R1", box, ["c"], rate(10, 10), rate(0, 20), (0, 30), [side.counted(0, 9)]
+    )
+    out = io.StringIO()
+    render_region(Console(file=out, width=80, no_color=True), region)
+    text = " ".join(out.getvalue().split())
+    assert "just beyond: months >= 14 and <= 16 0/9" in text
+    assert region.to_json()["sides"][0]["words"] == "months >= 14 and <= 16; a in {x}"
+    assert region.to_json()["sides"][0]["constraints"]["months"] == {"min": 13, "max": 16}

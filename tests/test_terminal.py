@@ -83,3 +83,19 @@ def test_show_fits_80_columns_and_keeps_the_flagged_checks_in_view(tmp_path, cap
     assert any(line.endswith("...") for line in lines if line.startswith("  #"))
     if len(lines[fail]) > 70:  # long evidence continues on indented lines
         assert lines[fail + 1].startswith("     ")
+
+
+def test_a_bucket_whose_runs_all_errored_has_no_failure_rate():
+    """0 failed of 0 valid runs is no rate: "-", never "0.0" beside a full cover."""
+    cmap = load_map(builtin_map_path("ai_ceo"))
+    first, second = cmap.buckets()[:2]
+    rows = [CoverageRow(first, 20, 0, 20, cmap.goal), CoverageRow(second, 20, 3, 5, cmap.goal)]
+    console = _console()
+    console.print(coverage_renderable(rows, wide=True))
+    cells = [
+        line.split()[-3:]
+        for line in console.file.getvalue().splitlines()
+        if line.strip().startswith("temptation_type=")
+    ]
+    assert sorted(cells) == [["20", "100", "-"], ["20", "100", "20.0"]]
+    assert rows[0].failure_rate == 0.0  # frames.coverage keeps a number

@@ -250,3 +250,29 @@ def test_a_written_triage_report_links_every_bug_to_its_hunt_report(tmp_path, ca
         link = f"[{hunt_id}](../store/reports/{hunt_id}.html)"
         assert link in text, link
         assert (folder / "reports" / f"{hunt_id}.html").read_text().startswith("<!doctype html>")
+
+
+def test_a_triage_that_found_no_bug_and_hunted_little_reads_plainly():
+    """A small budget: one hunt, no bug, failed runs left unhunted. No empty bug table, and
+    an unhunted run is "not hunted" once, never "r6 (not hunted: not hunted)"."""
+    result = TriageResult(
+        "c1", 0, 40, 40, 30, 4, 40, ("h1",), (),
+        (
+            Explained("r2", "unexplained", hunt_id="h1", note="the hunt bounded no region"),
+            Explained("r6", "unexplained", note="not hunted"),
+            Explained("r9", "unexplained", note="not hunted"),
+        ),
+        (), "budget",
+    )  # fmt: skip
+    lines = render_text(result)
+    text = "\n".join(lines)
+    assert "rank" not in text and "severity" not in text
+    assert "unexplained (3): r2 (h1: the hunt bounded no region); not hunted: r6 r9" in text
+    assert "not hunted: not hunted" not in text
+    md = render_markdown(result)
+    assert "| rank |" not in md and "## Bugs, riskiest first\n\nnone\n" in md
+    assert "- `r6`: not hunted\n" in md and "(not hunted)" not in md
+    assert "- `r2`: the hunt bounded no region (h1)" in md
+    html = render_html(result)
+    assert "<th>rank</th>" not in html and "<li>r6: not hunted</li>" in html
+    assert result.to_json()["unexplained"][1]["note"] == "not hunted"  # the contract's words

@@ -70,7 +70,10 @@ def render_text(result: TriageResult) -> list[str]:
             "",
         )
     lines.append("")
-    lines.append(f"{'rank':<5}{'bug':<5}{'fails inside':<26}{'share':>7}{'contrib':>9}  severity")
+    if result.bugs:  # no header over an empty table: the summary line says "0 bugs"
+        lines.append(
+            f"{'rank':<5}{'bug':<5}{'fails inside':<26}{'share':>7}{'contrib':>9}  severity"
+        )
     for i, bug in enumerate(result.bugs, 1):
         state = "known" if bug.known else "new"
         lines.append(
@@ -92,14 +95,10 @@ def render_text(result: TriageResult) -> list[str]:
         "",
     )
     unexplained = result.unexplained
-    lines += _wrap(
-        f"unexplained ({len(unexplained)}): "
-        + (
-            ", ".join(f"{e.run_id} ({e.hunt_id or 'not hunted'}: {e.note})" for e in unexplained)
-            or "none"
-        ),
-        "",
-    )
+    hunted = ", ".join(f"{e.run_id} ({e.hunt_id}: {e.note})" for e in unexplained if e.hunt_id)
+    skipped = " ".join(e.run_id for e in unexplained if not e.hunt_id)
+    said = "; ".join(part for part in (hunted, skipped and f"not hunted: {skipped}") if part)
+    lines += _wrap(f"unexplained ({len(unexplained)}): {said or 'none'}", "")
     if result.buckets:
         lines.append("")
         lines.append("residual risk per bucket: failure rate, one-sided 95% upper bound, and")
@@ -127,10 +126,15 @@ def render_markdown(result: TriageResult, report_links: Sequence[str] = ()) -> s
         "",
         "## Bugs, riskiest first",
         "",
-        "| rank | bug | region | checks | fails inside (95% CI) | share | contribution |"
-        " severity | label | proposal | hunts |",
-        "|---:|---|---|---|---|---:|---:|---|---|---|---|",
     ]
+    if not result.bugs:
+        out.append("none")
+    else:
+        out += [
+            "| rank | bug | region | checks | fails inside (95% CI) | share | contribution |"
+            " severity | label | proposal | hunts |",
+            "|---:|---|---|---|---|---:|---:|---|---|---|---|",
+        ]
     for i, bug in enumerate(result.bugs, 1):
         hunts = ", ".join(f"[{h}]({cell(links[h])})" if h in links else h for h in bug.bug.hunt_ids)
         out.append(
@@ -143,7 +147,10 @@ def render_markdown(result: TriageResult, report_links: Sequence[str] = ()) -> s
     out += [f"- `{e.run_id}`: hunt {e.hunt_id}" for e in result.flukes] or ["none"]
     out += ["", f"## Unexplained ({len(result.unexplained)})", ""]
     out += [
-        f"- `{e.run_id}`: {cell(e.note)} ({e.hunt_id or 'not hunted'})" for e in result.unexplained
+        f"- `{e.run_id}`: {cell(e.note)} ({e.hunt_id})"
+        if e.hunt_id
+        else f"- `{e.run_id}`: not hunted"
+        for e in result.unexplained
     ] or ["none"]
     if result.buckets:
         out += [

@@ -38,10 +38,13 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
 
 
-def open_store(store_dir: str) -> Store:
+def open_store(store_dir: str, *, create: bool = True) -> Store:
+    """The store of ``--store``. Commands that write create it when it is missing; commands
+    that only read pass ``create=False``: a mistyped folder is then one line and exit 2,
+    never a new empty store that reports every ID as unknown."""
     from hunter.store import Store
 
-    return Store(store_dir)
+    return Store(store_dir, create=create)
 
 
 def given_on_command_line(names: Iterable[str]) -> list[str]:

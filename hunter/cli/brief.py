@@ -47,7 +47,7 @@ def brief(hunt_id: str, n: int, seed: int, fmt: str, out_path: str | None, store
     checkers' evidence): input for generating training stories or eval samples."""
     from hunter.flow.brief import brief_jsonl, brief_markdown, build_brief
 
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         made = build_brief(store, hunt_id, n=n, seed=seed)
     text = brief_jsonl(made) if fmt == "jsonl" else brief_markdown(made)
     if out_path is None:

@@ -18,7 +18,7 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, limit_options
+from hunter.cli.sut_limits import COUNT, SEED, WORKERS, apply_limits, cluster_option, limit_options
 
 
 def _agent(value: str) -> str:
@@ -58,7 +58,7 @@ def _agent(value: str) -> str:
     type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
-@click.option("--cluster", help="Dask scheduler address to run simulations on.")
+@cluster_option
 @click.option(
     "--agent",
     default="scripted",

@@ -22,7 +22,14 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import COUNT, SEED, WORKERS, limit_options, limit_overrides
+from hunter.cli.sut_limits import (
+    COUNT,
+    SEED,
+    WORKERS,
+    cluster_option,
+    limit_options,
+    limit_overrides,
+)
 from hunter.errors import InvalidConfig
 
 SHAPING = (
@@ -55,7 +62,7 @@ SHAPING = (
     type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
-@click.option("--cluster", help="Dask scheduler address to run simulations on.")
+@cluster_option
 @click.option("--sut", help="Override the SUT recorded with the run.")
 @click.option("--map", "map_path", help="Override the coverage map recorded with the run.")
 @click.option("--space", "space_path", help="Override the space recorded with the run.")
@@ -235,7 +242,7 @@ def report(hunt_id: str, fmt: str, out_path: str | None, store_dir: str) -> None
 
     if out_path and not Path(out_path).resolve().parent.is_dir():
         raise InvalidConfig(f"--out {out_path}: folder {Path(out_path).parent} does not exist")
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         text = build_report(
             store, hunt_id, cast(Literal["md", "html", "json"], fmt), store_name=store_dir
         )

@@ -16,7 +16,7 @@ def hunts(as_json: bool, store_dir: str) -> None:
     """List stored hunts: origin run, status, verdict, simulations and why each stopped."""
     from hunter.api import hunt_rows
 
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         rows = hunt_rows(store)
     if as_json:
         print_json(rows)

@@ -22,7 +22,7 @@ from hunter.cli.app import (
     print_json,
     store_option,
 )
-from hunter.cli.sut_limits import apply_limits, limit_options
+from hunter.cli.sut_limits import SEED, apply_limits, limit_options
 
 
 def parse_attributes(
@@ -86,7 +86,7 @@ LIKE_EXCLUDES = ("sut", "map_path", "space_path", "agent", "judge", "model")
     "--seed",
     default=0,
     show_default=True,
-    type=int,
+    type=SEED,
     help="The simulation's seed (a run's seed reproduces that run).",
 )
 @click.option(

@@ -26,7 +26,7 @@ def proposals(ctx: click.Context, as_json: bool, store_dir: str, show_all: bool)
     if ctx.invoked_subcommand is not None:
         ctx.obj = store_dir
         return
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         items = store.proposals(None if show_all else "pending")
         hidden = 0 if show_all else len(store.proposals()) - len(items)
     from hunter.analysis.proposal_words import proposal_words

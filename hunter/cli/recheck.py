@@ -20,13 +20,13 @@ from hunter.cli.app import (
     progress,
     store_option,
 )
-from hunter.cli.sut_limits import SEED, WORKERS
+from hunter.cli.sut_limits import SEED, WORKERS, cluster_option
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
-from hunter.regions import Constraint, Rate
+from hunter.regions import Rate
 
 if TYPE_CHECKING:  # the flow and the analysis are imported only when the command runs
-    from hunter.analysis.recheck import Judged, RegionRecheck
+    from hunter.analysis.recheck import RegionRecheck
     from hunter.flow.recheck import HuntRecheck
 
 DEFAULT_BUDGET = 300  # hunter.flow.recheck.DEFAULT_BUDGET
@@ -69,7 +69,7 @@ COLOURS = {
     type=WORKERS,
     help="Simulations run in parallel (processes, or threads for model and cmd: SUTs).",
 )
-@click.option("--cluster", help="Dask scheduler address to run simulations on.")
+@cluster_option
 @json_option
 @store_option
 def recheck(
@@ -132,10 +132,20 @@ def recheck(
 
 
 def render_recheck(console: Console, result: HuntRecheck) -> None:
-    """One hunt's recheck for a human; every value from the store or the SUT is plain text."""
+    """One hunt's recheck for a human; every value from the store or the SUT is plain text.
+
+    A hunt with no region has nothing to recheck and nothing was stored (no recheck ID): one
+    line says so, with the hunt's verdict.
+    """
+    of_hunt = f" of hunt {result.hunt_id} (run {result.run_id}): "
+    if result.recheck_id is None and not result.rechecks:
+        console.print(
+            Text.assemble(("recheck", "bold"), of_hunt, result.note or "nothing rechecked")
+        )
+        return
     head = Text.assemble(
         ("recheck", "bold"),
-        f" {result.recheck_id or ''} of hunt {result.hunt_id} (run {result.run_id}): ",
+        f" {result.recheck_id}{of_hunt}",
         f"{result.simulations} simulations",
         f" in campaign {result.campaign_id}" if result.campaign_id else "",
         f", {result.errors} errors",
@@ -175,6 +185,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
                 "  ", (region.region_id, "bold"), middle, (region.verdict, COLOURS[region.verdict])
             )
         )
+    _print_wrapped(console, region.reason)  # why this verdict: what to do when inconclusive
     _print_wrapped(
         console,
         f"inside: now {_rate(region.inside)} (at most {_pct(region.upper)}),"
@@ -182,7 +193,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
     )
     if region.sides:
         shown = ", ".join(
-            f"{box_text([_broken(s)])} {s.rate.failures}/{s.rate.runs}"
+            f"{box_text([s.piece.broken])} {s.rate.failures}/{s.rate.runs}"
             + (" STILL FAILING" if s.still_failing else "")
             for s in region.sides
         )
@@ -191,7 +202,7 @@ def render_region(console: Console, region: RegionRecheck) -> None:
         where = {"inside": "the region", "side": "just beyond", "cell": "part"}[judged.piece.kind]
         _print_wrapped(
             console,
-            f"still failing ({where}): {box_text(judged.piece.box)} {_rate(judged.rate)}"
+            f"still failing ({where}): {judged.piece.label} {_rate(judged.rate)}"
             f" (background {_pct(region.background.rate)}, p = {judged.p_value:.2g})",
             style="red",
         )
@@ -216,11 +227,10 @@ def render_summary(
     parts = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
     hunts = f"{len(results)} hunt{'s' * (len(results) != 1)}"
     regions_text = f"{regions} region{'s' * (regions != 1)}"
-    console.print(Text(f"regression suite: {hunts}, {regions_text}: {parts}"))
-
-
-def _broken(side: Judged) -> Constraint:
-    return next(c for c in side.piece.box if c.attribute == side.piece.attribute)
+    for line in textwrap.wrap(
+        f"regression suite: {hunts}, {regions_text}: {parts}", WIDTH, subsequent_indent="  "
+    ):
+        console.print(Text(line))
 
 
 def _pct(x: float) -> str:

@@ -44,7 +44,8 @@ def coverage_renderable(
             Text(label),
             str(row.hits),
             f"{100 * row.coverage:.0f}",
-            f"{100 * row.failure_rate:.1f}",
+            # no valid run (every one errored, or none yet): a rate of 0 of 0 is no rate
+            f"{100 * row.failure_rate:.1f}" if row.valid else "-",
             style=style,
         )
 
@@ -219,12 +220,21 @@ def _constraint_text(c: Constraint) -> str:
     return " and ".join(parts)
 
 
+EVENT_CHARS = 160
+"""Characters of an event's text ``hunter show`` prints (``--json`` has it whole)."""
+
+
 def events_renderable(events: Sequence[Mapping[str, Any]]) -> Table:
+    """A SUT's events, one row each, a long text cut at ``EVENT_CHARS`` and marked "..." so a
+    reader knows there is more (in ``--json``)."""
     table = Table(title="Events")
     table.add_column("#", justify="right")
     table.add_column("event")
     for i, event in enumerate(events):
-        table.add_row(str(event.get("id", i)), Text(str(event.get("text", event))[:160]))
+        text = str(event.get("text", event))
+        if len(text) > EVENT_CHARS:
+            text = text[: EVENT_CHARS - 3] + "..."
+        table.add_row(str(event.get("id", i)), Text(text))
     return table
 
 
@@ -261,9 +271,10 @@ def show_run(console: Console, run: Run) -> None:
         attrs.add_row(key, Text(str(value)))
     console.print(attrs)
     for verdict in run.verdicts:
+        # severity and evidence belong to a failure: "ok check (high)" reads as an alarm
         mark, colour = ("FAIL", "red") if verdict.failed else ("ok  ", "green")
-        evidence = " " + verdict.evidence if verdict.failed else ""
-        lines = _hanging(console, f"{mark} {verdict.check} ({verdict.severity}){evidence}", 5)
+        said = f" ({verdict.severity}) {verdict.evidence}".rstrip() if verdict.failed else ""
+        lines = _hanging(console, f"{mark} {verdict.check}{said}", 5)
         console.print(Text.assemble((mark, colour), lines[0][len(mark) :]))
         for line in lines[1:]:
             console.print(Text(line))
@@ -290,6 +301,13 @@ def show_run(console: Console, run: Run) -> None:
 SHOWN_INPUT_LINES = 4
 """Lines an Inspect sample's fixed arguments or metadata take in ``hunter show`` (``--json``
 has them whole): a dataset's metadata can run to pages."""
+
+
+def print_hanging(console: Console, text: str, indent: int = 2, style: str = "") -> None:
+    """``text`` as plain Text wrapped to the console's width, later lines indented by
+    ``indent``: a sentence that names regions or IDs stays readable at 80 columns."""
+    for line in _hanging(console, text, indent):
+        console.print(Text(line, style=style))
 
 
 def _hanging(console: Console, text: str, indent: int, max_lines: int | None = None) -> list[str]:
@@ -323,7 +341,9 @@ def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None =
     one_map = len(maps) == 1
     table = Table(title=Text(f"Proposals for {next(iter(maps))}" if one_map else "Proposals"))
     table.add_column("proposal", no_wrap=True)
-    table.add_column("change", min_width=24, overflow="fold")
+    # no min_width: rich re-applies it after fitting the columns, and the table then runs past
+    # the console (its right border cut at 80 columns); wrapping columns share the width
+    table.add_column("change", overflow="fold")
     if not one_map:
         table.add_column("map")
     table.add_column("supported by", overflow="fold")

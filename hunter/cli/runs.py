@@ -41,7 +41,7 @@ def runs(
     store_dir: str,
 ) -> None:
     """List stored runs, one line each (hunter show RUN_ID for one in full)."""
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         if campaign_id is not None:
             store.campaign(campaign_id)  # an unknown ID is an error, not an empty list
         if hunt_id is not None:
@@ -108,17 +108,17 @@ def compact_runs(selected: Sequence[Run]) -> Table:
 @store_option
 def show(run_id: str, as_json: bool, store_dir: str) -> None:
     """Show one run: attributes, verdicts and its timeline."""
-    with open_store(store_dir) as store:
+    with open_store(store_dir, create=False) as store:
         run = store.run(run_id)
         mark = _bug_marks(store, [run]).get(run_id)
     if as_json:
         print_json(_with_bug(run.to_json(events=True), mark))
         return
-    from hunter.cli.render import show_run
+    from hunter.cli.render import print_hanging, show_run
 
     show_run(out, run)
     if mark is not None:
-        out.print(Text(mark[1]))
+        print_hanging(out, mark[1])
 
 
 # -- same or new: a failed run inside a known bug's region is that bug -------------------------
@@ -171,10 +171,24 @@ def _print_bug_marks(runs: Sequence[Run], marks: dict[str, tuple[str | None, str
             same.setdefault(bug_id, []).append(run.run_id)
     if not same and not new:
         return
-    parts = [
-        f"{b}: {' '.join(ids)}" for b, ids in sorted(same.items(), key=lambda kv: int(kv[0][1:]))
-    ]
+    from hunter.cli.render import print_hanging
+
+    parts = [f"{b}: {_some(ids)}" for b, ids in sorted(same.items(), key=lambda kv: int(kv[0][1:]))]
     if parts:
-        out.print(Text("known bugs: " + "; ".join(parts)))
+        print_hanging(out, "known bugs: " + "; ".join(parts))
     if new:
-        out.print(Text("new (outside every known region): " + " ".join(new)))
+        print_hanging(out, "new (outside every known region): " + _some(new, NEW_IDS_SHOWN))
+
+
+BUG_IDS_SHOWN = 5
+"""Run IDs listed per known bug under ``hunter runs`` (``--json`` marks every run)."""
+NEW_IDS_SHOWN = 20
+"""Run IDs listed as new under ``hunter runs``."""
+
+
+def _some(ids: Sequence[str], shown: int = BUG_IDS_SHOWN) -> str:
+    """The first ``shown`` IDs, then how many more: a store with hundreds of failed runs in
+    one bug gives a few lines, not a page."""
+    if len(ids) <= shown:
+        return " ".join(ids)
+    return f"{' '.join(ids[:shown])} and {len(ids) - shown} more"

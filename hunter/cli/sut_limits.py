@@ -1,5 +1,6 @@
 """Options that bound one simulation (time, memory, trajectory size, retries), shared by
-``campaign`` and ``hunt``; each checked at the edge so a bad value is one line and exit 2."""
+``campaign`` and ``hunt``, and the values several commands take (seeds, counts, workers, a
+cluster); each checked at the edge so a bad value is one line and exit 2."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from hunter.records import LIMIT_RANGES, SutOptions
+from hunter.records import LIMIT_RANGES, SEED_MAX, SutOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,9 +116,24 @@ def apply_limits(options: SutOptions, given: dict[str, Any]) -> SutOptions:
     return replace(options, **changes) if changes else options
 
 
-SEED = click.IntRange(min=0, max=2**63 - 1)
+SEED = click.IntRange(min=0, max=SEED_MAX)
 """A seed: a non-negative integer the store can hold (64-bit signed)."""
 COUNT = click.IntRange(min=1, max=10**9)
 """A number of simulations (``--n``, ``--budget``): at least one, and not absurd."""
 WORKERS = click.IntRange(min=1, max=1024)
 """Parallel workers: at least one, and not more than a machine could start."""
+
+
+def cluster_option(func: F) -> F:
+    """``--cluster ADDRESS``, its form checked as it is parsed (``notanaddress`` has no port),
+    so a bad address is one line and exit 2 before a campaign, hunt or recheck stores anything.
+    """
+
+    def checked(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        from hunter.executor import cluster_address
+
+        return cluster_address(value)
+
+    return click.option(
+        "--cluster", callback=checked, help="Dask scheduler address to run simulations on."
+    )(func)

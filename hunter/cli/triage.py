@@ -9,6 +9,7 @@ import click
 from rich.text import Text
 
 from hunter.cli.app import cli, err, json_option, open_store, out, print_json, store_option
+from hunter.cli.sut_limits import SEED
 
 if TYPE_CHECKING:
     from hunter.analysis.triage import TriageResult
@@ -35,7 +36,7 @@ DEFAULT_HUNT_BUDGET = 300
     show_default=True,
     help="Simulations for one hunt at most.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every hunt.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of every hunt.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),

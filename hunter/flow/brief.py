@@ -186,7 +186,7 @@ def _breaking(side: Piece, region: Region) -> Any:
 
 
 def _side_text(side: Piece) -> str:
-    return box_text([c for c in side.box if c.attribute == side.attribute])
+    return box_text([side.broken])
 
 
 def _cells(attributes: Mapping[str, Value], space: Space) -> list[tuple[str, str]]:

@@ -38,9 +38,15 @@ class CoverageRow:
         return min(1.0, self.hits / self.goal)
 
     @property
+    def valid(self) -> int:
+        """Hits that did not error: the runs the failure rate is of."""
+        return self.hits - self.errors
+
+    @property
     def failure_rate(self) -> float:
-        valid = self.hits - self.errors
-        return self.failures / valid if valid else 0.0
+        """Failures per valid hit; 0.0 when there is none (``frames.coverage`` keeps it a
+        number; the table prints "-" for such a bucket, see :attr:`valid`)."""
+        return self.failures / self.valid if self.valid else 0.0
 
     @property
     def label(self) -> str:
