@@ -7,7 +7,7 @@ statistics every part shares are in ``stats``; what the hunt loop learns after e
 
 from hunter.analysis.batch import BatchAnalysis, analyse_batch
 from hunter.analysis.fluke import tally_replays
-from hunter.analysis.hunt_analysis import analyse_hunt, background_rate
+from hunter.analysis.hunt_analysis import analyse_hunt, background_pool, background_rate
 from hunter.analysis.refine import apply_proposal
 from hunter.analysis.stats import rate, upper_bound
 
@@ -16,6 +16,7 @@ __all__ = [
     "analyse_batch",
     "analyse_hunt",
     "apply_proposal",
+    "background_pool",
     "background_rate",
     "rate",
     "tally_replays",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from hunter.analysis.labels import label_region
 from hunter.analysis.modes import MIN_MODE_FAILURES, failure_modes
 from hunter.analysis.stats import fails_more, rate, upper_bound
 from hunter.analysis.table import Observations, observations
-from hunter.coverage import CoverageMap, Space
+from hunter.coverage import Bucket, CoverageMap, Space
 from hunter.domain import Run, Value
 from hunter.regions import Constraint, HuntAnalysis, Rate, Region, Verdict, satisfies
 
@@ -22,25 +22,54 @@ MIN_REGION_SUPPORT = 15
 """A region with fewer runs inside cannot carry a useful interval; it is not reported."""
 
 
+@dataclass(frozen=True, slots=True)
+class BackgroundRun:
+    """A valid campaign run as the background test reads it: the checks it failed, and the
+    crossed buckets of the map it lies in."""
+
+    run_id: str
+    failed_checks: frozenset[str]
+    buckets: frozenset[Bucket]
+
+
+def background_pool(
+    background: Iterable[Run], coverage_map: CoverageMap | None
+) -> tuple[BackgroundRun, ...]:
+    """The valid runs of ``background`` as :func:`background_rate` reads them: bucketing every
+    campaign run is the costly part on a large store, and one pool serves every hunt of it."""
+    return tuple(
+        BackgroundRun(
+            r.run_id,
+            frozenset(r.failed_checks),
+            frozenset(b for b in coverage_map.buckets_of(r.attributes()) if len(b) > 1)
+            if coverage_map is not None
+            else frozenset(),
+        )
+        for r in background
+        if r.error is None
+    )
+
+
 def background_rate(
-    origin: Run, background: Sequence[Run], coverage_map: CoverageMap | None
+    origin: Run, pool: Sequence[BackgroundRun], coverage_map: CoverageMap | None
 ) -> Rate:
-    """How often campaign runs fail the way the origin did.
+    """How often campaign runs fail the way the origin did (``pool``: their
+    :func:`background_pool`, made with the same map).
 
     Runs sharing one of the origin's crossed buckets are the reference when there are enough of
     them, else the whole store; and of the two, the lower rate is taken, because a bucket that
     is itself the under-trained region would otherwise make its own bug look like background.
     """
     checks = set(origin.failed_checks)
-    valid = [r for r in background if r.error is None]
+    valid = pool
 
-    def of(pool: Sequence[Run]) -> Rate:
-        return rate(sum(bool(checks & set(r.failed_checks)) for r in pool), len(pool))
+    def of(runs: Sequence[BackgroundRun]) -> Rate:
+        return rate(sum(bool(checks & r.failed_checks) for r in runs), len(runs))
 
     overall = of(valid)
     if coverage_map is not None:
         mine = {b for b in coverage_map.buckets_of(origin.attributes()) if len(b) > 1}
-        near = [r for r in valid if mine & set(coverage_map.buckets_of(r.attributes()))]
+        near = [r for r in valid if mine & r.buckets]
         if len(near) >= MIN_BUCKET_RUNS and of(near).rate < overall.rate:
             return of(near)
     return overall

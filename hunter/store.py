@@ -466,6 +466,17 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return [_run_from_row(r, events=events) for r in self._db.execute(sql, args)]
 
+    def campaign_runs_stamp(self, sut: str) -> tuple[int, int]:
+        """``(count, last seq)`` of the SUT's campaign runs (as ``runs(campaigns_only=True)``
+        selects them): it changes whenever one is added, so what is computed from them can be
+        kept until it does."""
+        row = self._db.execute(
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM runs WHERE sut = ? AND campaign_id IN"
+            " (SELECT campaign_id FROM campaigns WHERE kind NOT IN ('recheck', 'run'))",
+            (sut,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     # -- hunts ----------------------------------------------------------------------------------
 
     def add_hunt(

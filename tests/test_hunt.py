@@ -421,3 +421,37 @@ def test_resume_by_id_goes_on_where_a_killed_hunt_stopped(planted_store, planted
     resumed = continue_hunt(store, "h1", sut=sut)  # hunter hunt --resume h1
     assert resumed.resumed and resumed.continued_from is None and resumed.kept == 20
     assert sut.calls == resumed.result.simulations - 20 and resumed.result.budget == 60
+
+
+def test_the_background_is_read_once_while_the_campaigns_stay_as_they_were(
+    planted_store, planted_sut, monkeypatch
+):
+    """Reading and bucketing every campaign run costs seconds on a large store: a triage's
+    hunts share one reading, and a stored hunt returned again needs none."""
+    import hunter.flow.hunt as flow
+
+    store, run_id = planted_store
+    reads: list[int] = []
+    real = store.runs
+
+    def counting(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("campaigns_only"):
+            reads.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(store, "runs", counting)
+    flow._POOLS.clear()
+    first = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
+    other = next(r for r in real(failed=True) if r.run_id != run_id)
+    run_hunt(store, other.run_id, HuntSettings(budget=40, seed=2))
+    assert len(reads) == 1  # hunts add no campaign runs: the pool stands
+    again = run_hunt(store, run_id, HuntSettings(budget=40, seed=1))
+    assert again.already_finished and len(reads) == 1
+
+    def counts(outcome):  # type: ignore[no-untyped-def]
+        return outcome.result.analysis.background.runs, outcome.result.analysis.background.failures
+
+    assert counts(again) == counts(first)
+    flow._POOLS.clear()
+    fresh = run_hunt(store, run_id, HuntSettings(budget=40, seed=3))
+    assert len(reads) == 2 and counts(fresh) == counts(first)

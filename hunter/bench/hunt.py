@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from joblib import Parallel, delayed
 
-from hunter.analysis import analyse_hunt, background_rate
+from hunter.analysis import analyse_hunt, background_pool, background_rate
 from hunter.analysis.boxes import f1
 from hunter.bench.intervals import CONFIDENCE, median_ratio_interval
 from hunter.bench.landscapes import (
@@ -216,7 +216,8 @@ def run_one(name: str, method: str, seed: int, budget: int, checkpoints: Sequenc
         budget=budget, seed=seed, strategy=strategy, early_stop=strategy is None, check_minimal=0
     )
     outcome = run_hunt(store, origin.run_id, settings, setup, sut=sut)
-    background = background_rate(origin, store.runs(campaign_id=cid)[:-1], setup.coverage_map)
+    pool = background_pool(store.runs(campaign_id=cid)[:-1], setup.coverage_map)
+    background = background_rate(origin, pool, setup.coverage_map)
     sample = _sample(landscape, seed)
 
     def analysis_of(runs: Sequence[Run], final: bool) -> HuntAnalysis:

@@ -31,9 +31,10 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from hunter.analysis import analyse_hunt, background_rate
+from hunter.analysis import analyse_hunt, background_pool, background_rate
 from hunter.analysis.batch import BatchAnalysis, analyse_batch
 from hunter.analysis.explain import MinimalScenario, minimal_failing_scenario
+from hunter.analysis.hunt_analysis import BackgroundRun
 from hunter.analysis.modes import MIN_MODE_FAILURES
 from hunter.analysis.stats import rate
 from hunter.analysis.stopping import settled
@@ -221,6 +222,7 @@ class Hunt:
         setup: HuntSetup,
         record: HuntRecord,
         resumed: bool,
+        done: HuntResult | None = None,
     ) -> None:
         self.store = store
         self.origin = origin
@@ -230,13 +232,17 @@ class Hunt:
         self.resumed = resumed
         self.continued_from: int | None = None
         """The budget the hunt had before this session continued it."""
-        self.done: HuntResult | None = None
+        self.done: HuntResult | None = done
         """The stored result when the identical hunt had already finished: nothing to run."""
         self.stored_in_order = store.runs(hunt_id=record.hunt_id, events=False)
         self.stored = self._stored_runs()
         self.allocator = self._allocator()
-        self.background_runs = _background_runs(store, origin, setup.options.function_version)
-        self.background = background_rate(origin, self.background_runs, setup.coverage_map)
+        if done is not None:  # the stored answer is returned: no background to estimate
+            self.background = done.analysis.background
+        else:
+            pool = _background_pool(store, origin, setup)
+            mine = [r for r in pool if r.run_id != origin.run_id]
+            self.background = background_rate(origin, mine, setup.coverage_map)
         origin_attributes = setup.space.validate(origin.attributes(), where=f"run {origin.run_id}")
         self.context = HuntContext(
             origin=replace(origin.scenario, items=tuple(sorted(origin_attributes.items()))),
@@ -301,14 +307,12 @@ class Hunt:
             if finished is None and settings.triage is None:
                 finished = _triage_hunt(store, origin.run_id, settings, setup)
             if finished is not None:
-                hunt = cls(store, origin, finished.settings, setup, finished, resumed=False)
-                hunt.done = finished.result
-                return hunt
+                return cls(
+                    store, origin, finished.settings, setup, finished, False, finished.result
+                )
             larger = _larger_hunt(store, origin.run_id, settings, setup)
             if larger is not None:
-                hunt = cls(store, origin, larger.settings, setup, larger, resumed=False)
-                hunt.done = larger.result
-                return hunt
+                return cls(store, origin, larger.settings, setup, larger, False, larger.result)
             smaller = _smaller_hunt(store, origin.run_id, settings, setup)
             if smaller is not None:
                 return cls._continued(store, origin, settings, setup, smaller)
@@ -804,16 +808,43 @@ class Hunt:
         return tuple(suggest_dimensions(model, self.setup.space, failing))
 
 
-def _background_runs(store: Store, origin: Run, version: str | None) -> list[Run]:
+_POOLS: dict[tuple[Any, ...], tuple[BackgroundRun, ...]] = {}
+"""Background pools of this process, by store, SUT, version, map and the stamp of the SUT's
+campaign runs: a triage's hunts (and a notebook's) read the store's campaign runs once."""
+KEPT_POOLS = 4
+
+
+def _background_pool(store: Store, origin: Run, setup: HuntSetup) -> tuple[BackgroundRun, ...]:
     """The campaign runs of the origin's SUT, the background the replays are judged against;
-    of a Python function, only those of the version hunted (a fixed function keeps its name)."""
-    runs = store.runs(campaigns_only=True, sut=origin.sut)
-    if version is not None:
-        same = {
-            c.campaign_id for c in store.campaigns() if c.setup.options.function_version == version
-        }
-        runs = [r for r in runs if r.campaign_id in same]
-    return [r for r in runs if r.run_id != origin.run_id]
+    of a Python function, only those of the version hunted (a fixed function keeps its name).
+
+    Reading and bucketing every campaign run costs seconds on a store of 100,000 runs, once
+    per hunt; so the pool is kept while the SUT's campaign runs stay as they were."""
+    version = setup.options.function_version
+    cmap = setup.coverage_map
+    map_key = json.dumps(cmap.to_dict(), sort_keys=True, default=str) if cmap else None
+    key = (
+        str(store.folder) if store.folder is not None else id(store),
+        origin.sut,
+        version,
+        map_key,
+        store.campaign_runs_stamp(origin.sut),
+    )
+    pool = _POOLS.get(key)
+    if pool is None:
+        runs = store.runs(campaigns_only=True, sut=origin.sut)
+        if version is not None:
+            same = {
+                c.campaign_id
+                for c in store.campaigns()
+                if c.setup.options.function_version == version
+            }
+            runs = [r for r in runs if r.campaign_id in same]
+        pool = background_pool(runs, cmap)
+        while len(_POOLS) >= KEPT_POOLS:
+            _POOLS.pop(next(iter(_POOLS)))
+        _POOLS[key] = pool
+    return pool
 
 
 def _batch_of(run: Run) -> int:
