@@ -434,37 +434,28 @@ class Store:
         campaigns_only: bool = False,
         events: bool = False,
         limit: int | None = None,
+        latest: bool = False,
     ) -> list[Run]:
-        """Runs in the order they were stored, filtered."""
-        where: list[str] = []
-        args: list[Any] = []
-        if failed is not None:
-            where.append("failed = ? AND error IS NULL")
-            args.append(int(failed))
-        if campaign_id is not None:
-            where.append("campaign_id = ?")
-            args.append(campaign_id)
-        if hunt_id is not None:
-            where.append("hunt_id = ?")
-            args.append(hunt_id)
-        if sut is not None:
-            where.append("sut = ?")
-            args.append(sut)
-        if campaigns_only:
-            # Recheck runs are packed into known regions, and one-off runs (``hunter run``) are
-            # chosen by hand: neither is background for a hunt's fluke test nor coverage of the map.
-            where.append(
-                "campaign_id IN (SELECT campaign_id FROM campaigns"
-                " WHERE kind NOT IN ('recheck', 'run'))"
-            )
+        """Runs in the order they were stored, filtered; ``limit`` keeps the first ones (the
+        ``latest`` ones), read as such: a long listing need not build every run."""
+        where, args = _run_filter(failed, campaign_id, hunt_id, sut, campaigns_only)
         cols = self._RUN_COLUMNS if events else self._RUN_COLUMNS.replace("events", "'[]'")
-        sql = f"SELECT {cols} FROM runs"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY seq"
+        sql = f"SELECT {cols} FROM runs{where} ORDER BY seq{' DESC' if latest else ''}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_run_from_row(r, events=events) for r in self._db.execute(sql, args)]
+        runs = [_run_from_row(r, events=events) for r in self._db.execute(sql, args)]
+        return runs[::-1] if latest else runs
+
+    def count_runs(
+        self,
+        *,
+        failed: bool | None = None,
+        campaign_id: str | None = None,
+        hunt_id: str | None = None,
+    ) -> int:
+        """How many runs :meth:`runs` would give with these filters (and no limit)."""
+        where, args = _run_filter(failed, campaign_id, hunt_id, None, False)
+        return int(self._db.execute(f"SELECT COUNT(*) FROM runs{where}", args).fetchone()[0])
 
     def campaign_runs_stamp(self, sut: str) -> tuple[int, int]:
         """``(count, last seq)`` of the SUT's campaign runs (as ``runs(campaigns_only=True)``
@@ -968,6 +959,38 @@ class _Lease:
 
 def _replace_id(run: Run, run_id: str) -> Run:
     return replace(run, run_id=run_id)
+
+
+def _run_filter(
+    failed: bool | None,
+    campaign_id: str | None,
+    hunt_id: str | None,
+    sut: str | None,
+    campaigns_only: bool,
+) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause (with its leading space, or empty) and arguments of a runs query."""
+    where: list[str] = []
+    args: list[Any] = []
+    if failed is not None:
+        where.append("failed = ? AND error IS NULL")
+        args.append(int(failed))
+    if campaign_id is not None:
+        where.append("campaign_id = ?")
+        args.append(campaign_id)
+    if hunt_id is not None:
+        where.append("hunt_id = ?")
+        args.append(hunt_id)
+    if sut is not None:
+        where.append("sut = ?")
+        args.append(sut)
+    if campaigns_only:
+        # Recheck runs are packed into known regions, and one-off runs (``hunter run``) are
+        # chosen by hand: neither is background for a hunt's fluke test nor coverage of the map.
+        where.append(
+            "campaign_id IN (SELECT campaign_id FROM campaigns"
+            " WHERE kind NOT IN ('recheck', 'run'))"
+        )
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def _run_from_row(row: Sequence[Any], *, events: bool) -> Run:

@@ -22,6 +22,7 @@ an Anthropic key. Why by hand: each of these is a few lines of the standard libr
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -38,9 +39,18 @@ _MIN_SECRET = 6  # shorter values would redact ordinary words
 
 
 def secrets() -> tuple[str, ...]:
-    """The secret values known now, longest first (so a secret containing another goes whole)."""
-    found = {os.environ.get(name, "").strip() for name in SECRET_ENV}
-    for part in re.split(r"[\n,]", os.environ.get("HUNTER_SECRETS", "")):
+    """The secret values known now, longest first (so a secret containing another goes whole).
+
+    Read from the environment at every call (a notebook may set a key late), worked out once
+    per set of values: every printed segment is redacted, a listing prints a million."""
+    return _secrets_of(tuple(os.environ.get(name, "") for name in (*SECRET_ENV, "HUNTER_SECRETS")))
+
+
+@functools.lru_cache(maxsize=8)
+def _secrets_of(values: tuple[str, ...]) -> tuple[str, ...]:
+    *keys, listed = values
+    found = {value.strip() for value in keys}
+    for part in re.split(r"[\n,]", listed):
         found.add(part.strip())
     return tuple(sorted((s for s in found if len(s) >= _MIN_SECRET), key=len, reverse=True))
 
@@ -89,8 +99,11 @@ def terminal(text: object, *, newlines: bool = False) -> str:
     """``text`` safe to print on a terminal: secrets redacted, every control character (C0,
     DEL, C1, bidirectional overrides) shown as ``\\xNN``; newlines and tabs kept when
     ``newlines``, else printed as spaces so that one record stays on one line."""
+    clean = redact(text)
+    if clean.isprintable():  # no control character, tab or newline: nothing to show
+        return clean
     out = []
-    for ch in redact(text):
+    for ch in clean:
         if ch == "\n" or ch == "\t":
             out.append(ch if newlines else " ")
         elif ch in _BIDI or unicodedata.category(ch) == "Cc":

@@ -46,6 +46,20 @@ def test_round_trip_in_memory():
     assert [r.run_id for r in store.runs(failed=True)] == ["r1"]
 
 
+def test_the_latest_runs_are_read_alone_and_counted_in_sql():
+    """``hunter runs --limit N`` on a store of 100,000 runs reads N, not every run."""
+    store = Store(":memory:")
+    cid = store.add_campaign(SETUP).campaign_id
+    for i in range(7):
+        store.add_run(_outcome(i % 2 == 0, seed=i), sut="x", campaign_id=cid)
+    latest = store.runs(limit=3, latest=True)
+    assert [r.run_id for r in latest] == ["r5", "r6", "r7"]  # in the order stored
+    assert [r.run_id for r in store.runs(limit=2)] == ["r1", "r2"]
+    assert [r.run_id for r in store.runs(failed=True, limit=2, latest=True)] == ["r5", "r7"]
+    assert store.count_runs() == 7 and store.count_runs(failed=True) == 4
+    assert store.count_runs(campaign_id=cid, failed=False) == 3
+
+
 def test_unknown_ids():
     store = Store(":memory:")
     for getter, key in ((store.run, "r9"), (store.hunt, "h1"), (store.proposal, "p1")):

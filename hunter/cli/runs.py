@@ -46,12 +46,13 @@ def runs(
             store.campaign(campaign_id)  # an unknown ID is an error, not an empty list
         if hunt_id is not None:
             store.hunt(hunt_id)
-        selected = store.runs(
-            failed=True if failed else None, campaign_id=campaign_id, hunt_id=hunt_id
-        )
-        total = len(selected)
-        if limit:
-            selected = selected[-limit:]
+        filters = {
+            "failed": True if failed else None,
+            "campaign_id": campaign_id,
+            "hunt_id": hunt_id,
+        }
+        selected = store.runs(**filters, limit=limit, latest=True)  # type: ignore[arg-type]
+        total = store.count_runs(**filters) if limit else len(selected)  # type: ignore[arg-type]
         bugs = _bug_marks(store, selected)
     if as_json:
         print_json([_with_bug(r.to_json(), bugs.get(r.run_id)) for r in selected])
