@@ -1000,7 +1000,7 @@ def _run_from_row(row: Sequence[Any], *, events: bool) -> Run:
         sut=row[3],
         failed=bool(row[4]),
         error=row[5],
-        verdicts=tuple(Verdict.from_dict(v) for v in _stored_json(row[6])),
+        verdicts=tuple(_stored_verdict(v) for v in _stored_json(row[6])),
         events=tuple(_stored_json(row[7])) if events else (),
         extra=_stored_json(row[8]),
         campaign_id=row[9],
@@ -1009,6 +1009,25 @@ def _run_from_row(row: Sequence[Any], *, events: bool) -> Run:
         strategy=row[12],
         created=row[13],
     )
+
+
+def _stored_verdict(raw: Any) -> Verdict:
+    """A verdict as this store wrote it (:meth:`Verdict.to_dict`, validated when the run was
+    stored), built as it is: validating it again on every read was half the cost of listing a
+    large store. Anything else is validated as new."""
+    if (
+        type(raw) is dict
+        and _VERDICT_KEYS - {"event_ids"} <= raw.keys() <= _VERDICT_KEYS
+        and type(raw["failed"]) is bool
+    ):
+        ids = raw.get("event_ids")
+        return Verdict(
+            raw["check"], raw["failed"], raw["severity"], raw["evidence"], tuple(ids or ())
+        )
+    return Verdict.from_dict(raw)
+
+
+_VERDICT_KEYS = frozenset({"check", "failed", "severity", "evidence", "event_ids"})
 
 
 def _stored_json(text: str | bytes) -> Any:

@@ -60,6 +60,20 @@ def test_the_latest_runs_are_read_alone_and_counted_in_sql():
     assert store.count_runs(campaign_id=cid, failed=False) == 3
 
 
+def test_verdicts_read_back_as_written_and_others_validated():
+    """Stored verdicts are built as written (validating each again was half the cost of
+    listing a large store); a verdict in another shape is still validated."""
+    store = Store(":memory:")
+    run = store.add_run(_outcome(True), sut="x")
+    assert store.run(run.run_id).verdicts == run.verdicts
+    store._db.execute(
+        "UPDATE runs SET verdicts = ? WHERE run_id = ?",
+        ('[{"check": "odd", "failed": true, "event_ids": "x"}]', run.run_id),
+    )
+    (odd,) = store.run(run.run_id).verdicts
+    assert (odd.check, odd.failed, odd.severity, odd.event_ids) == ("odd", True, "medium", ())
+
+
 def test_unknown_ids():
     store = Store(":memory:")
     for getter, key in ((store.run, "r9"), (store.hunt, "h1"), (store.proposal, "p1")):
