@@ -95,6 +95,17 @@ def _visible(ch: str) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+def is_control(ch: str) -> bool:
+    """Whether ``ch`` would act on a terminal rather than show (C0, DEL, C1, bidirectional
+    overrides): :func:`terminal` shows it as ``\\xNN``."""
+    return ch in _BIDI or unicodedata.category(ch) == "Cc"
+
+
+def visible(ch: str) -> str:
+    """``ch`` as :func:`terminal` shows it: ``\\xNN`` for a control character, else itself."""
+    return _visible(ch) if is_control(ch) else ch
+
+
 def terminal(text: object, *, newlines: bool = False) -> str:
     """``text`` safe to print on a terminal: secrets redacted, every control character (C0,
     DEL, C1, bidirectional overrides) shown as ``\\xNN``; newlines and tabs kept when
@@ -106,7 +117,7 @@ def terminal(text: object, *, newlines: bool = False) -> str:
     for ch in clean:
         if ch == "\n" or ch == "\t":
             out.append(ch if newlines else " ")
-        elif ch in _BIDI or unicodedata.category(ch) == "Cc":
+        elif is_control(ch):
             out.append(_visible(ch))
         else:
             out.append(ch)

@@ -12,10 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from hunter.analysis.report.context import IN_PASSING, proposal_text
+from hunter.cli.safe_console import cell, laid_out_visible
 from hunter.domain import Run
 from hunter.flow.campaign import CoverageRow
 from hunter.records import HuntResult
 from hunter.regions import Constraint
+from hunter.text_safety import visible
 
 
 def coverage_renderable(
@@ -234,7 +236,7 @@ def events_renderable(events: Sequence[Mapping[str, Any]]) -> Table:
         text = str(event.get("text", event))
         if len(text) > EVENT_CHARS:
             text = text[: EVENT_CHARS - 3] + "..."
-        table.add_row(str(event.get("id", i)), Text(text))
+        table.add_row(str(event.get("id", i)), cell(text))
     return table
 
 
@@ -268,7 +270,7 @@ def show_run(console: Console, run: Run) -> None:
             console.print(Text(line))
     attrs = Table(show_header=False, box=None)
     for key, value in run.attributes().items():
-        attrs.add_row(key, Text(str(value)))
+        attrs.add_row(key, cell(value))
     console.print(attrs)
     for verdict in run.verdicts:
         # severity and evidence belong to a failure: "ok check (high)" reads as an alarm
@@ -312,7 +314,9 @@ def print_hanging(console: Console, text: str, indent: int = 2, style: str = "")
 
 def _hanging(console: Console, text: str, indent: int, max_lines: int | None = None) -> list[str]:
     """``text`` wrapped to the console's width, every line after the first indented by
-    ``indent`` (rich wraps without a hanging indent); cut with "..." past ``max_lines``."""
+    ``indent`` (rich wraps without a hanging indent); cut with "..." past ``max_lines``.
+    Control characters are wrapped as they will show (``\\x1b``, four cells)."""
+    text = "".join(map(visible, text))
     lines = textwrap.wrap(
         text,
         max(console.width, 40),
@@ -361,10 +365,10 @@ def proposals_renderable(items: Sequence[Any], notes: Mapping[str, str] | None =
             state = Text(f"pending, {notes[p.proposal_id]}", style="yellow")
         else:
             state = Text(p.status)
-        row = [Text(p.proposal_id), Text(_short(p))]
+        row = [Text(p.proposal_id), cell(_short(p))]
         if not one_map:
             row.append(Text(map_name(p)))
-        table.add_row(*row, Text(supporters), state)
+        table.add_row(*row, cell(supporters), laid_out_visible(state))
     return table
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
-from rich.text import Text
 
 from hunter.cli.app import (
     cli,
@@ -17,6 +16,7 @@ from hunter.cli.app import (
     print_json,
     store_option,
 )
+from hunter.cli.safe_console import cell
 
 if TYPE_CHECKING:
     from hunter.domain import Run
@@ -96,8 +96,8 @@ def compact_runs(selected: Sequence[Run]) -> Table:
             run.run_id,
             result,
             origin,
-            Text(", ".join(run.failed_checks) or (run.error or ""), **ONE_LINE),
-            Text(attrs, **ONE_LINE),
+            cell(", ".join(run.failed_checks) or (run.error or ""), **ONE_LINE),
+            cell(attrs, **ONE_LINE),
             style="red" if run.failed else ("yellow" if run.error else None),
         )
     return table

@@ -151,3 +151,20 @@ def test_strict_json_and_escapes_by_hand():
     assert markdown_code("x `y` z") == "``x `y` z``"
     rendered = MarkdownIt("commonmark").render(markdown_text("<b>*x*</b> | [a](b)"))
     assert rendered == "<p>&lt;b&gt;*x*&lt;/b&gt; | [a](b)</p>\n"
+
+
+def test_hostile_text_cannot_widen_a_line_or_hide_a_control(hostile_store, capsys, monkeypatch):
+    """A control character is shown as ``\\x1b`` (four cells) where rich counted none: made
+    visible after layout, a row carrying one ran past 80 columns, and rich had dropped a bell
+    or backspace unseen. Made visible before layout, every line keeps to 80."""
+    from hunter.cli.app import out
+
+    monkeypatch.setattr(out, "_width", 80)
+    store, run_id, _ = hostile_store
+    for args in (["runs"], ["show", run_id]):
+        code, text, err = run_cli(capsys, *args, "--store", store)
+        assert code == 0, err
+        lines = text.splitlines()
+        assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+        assert not any(ch in text for ch in CONTROL)
+    assert "\\x07" in text  # the bell in the evidence shows in `show`
