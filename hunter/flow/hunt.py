@@ -823,14 +823,10 @@ def _background_pool(store: Store, origin: Run, setup: HuntSetup) -> tuple[Backg
     version = setup.options.function_version
     cmap = setup.coverage_map
     map_key = json.dumps(cmap.to_dict(), sort_keys=True, default=str) if cmap else None
-    key = (
-        str(store.folder) if store.folder is not None else id(store),
-        origin.sut,
-        version,
-        map_key,
-        store.campaign_runs_stamp(origin.sut),
-    )
-    pool = _POOLS.get(key)
+    # An in-memory store has no name that outlives it (a new one may get its id): not kept.
+    folder = str(store.folder.resolve()) if store.folder is not None else None
+    key = (folder, origin.sut, version, map_key, store.campaign_runs_stamp(origin.sut))
+    pool = _POOLS.get(key) if folder is not None else None
     if pool is None:
         runs = store.runs(campaigns_only=True, sut=origin.sut)
         if version is not None:
@@ -843,7 +839,8 @@ def _background_pool(store: Store, origin: Run, setup: HuntSetup) -> tuple[Backg
         pool = background_pool(runs, cmap)
         while len(_POOLS) >= KEPT_POOLS:
             _POOLS.pop(next(iter(_POOLS)))
-        _POOLS[key] = pool
+        if folder is not None:
+            _POOLS[key] = pool
     return pool
 
 
