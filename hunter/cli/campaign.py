@@ -70,6 +70,10 @@ def _agent(value: str) -> str:
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
 @click.option("--model", help="Model for inspect: SUTs, as inspect eval --model takes it.")
+@click.option(
+    "--fail-when",
+    help='For inspect: SUTs, SCORER OP VALUE, e.g. "rating<4" (default: a score of I fails).',
+)
 @limit_options(timeout_default=60.0)
 @click.option(
     "--wide",
@@ -89,6 +93,7 @@ def campaign(
     agent: str,
     judge: str | None,
     model: str | None,
+    fail_when: str | None,
     limits: dict[str, Any],
     wide: bool,
     as_json: bool,
@@ -100,7 +105,9 @@ def campaign(
     from hunter.flow.campaign import prior_campaign_runs
     from hunter.records import SutOptions
 
-    options = apply_limits(SutOptions(agent=agent, judge=judge, model=model), limits)
+    options = apply_limits(
+        SutOptions(agent=agent, judge=judge, model=model, fail_when=fail_when), limits
+    )
     with open_store(store_dir) as store, progress(n, "campaign", quiet=as_json) as tick:
         result = api.campaign(
             store,

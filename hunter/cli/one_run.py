@@ -60,7 +60,7 @@ def parse_attributes(
     return merged
 
 
-LIKE_EXCLUDES = ("sut", "map_path", "space_path", "agent", "judge", "model")
+LIKE_EXCLUDES = ("sut", "map_path", "space_path", "agent", "judge", "model", "fail_when")
 """Options ``--like`` takes from the stored run instead."""
 
 
@@ -104,6 +104,10 @@ LIKE_EXCLUDES = ("sut", "map_path", "space_path", "agent", "judge", "model")
 )
 @click.option("--judge", help="anthropic:MODEL for an LLM judge beside the rule checkers.")
 @click.option("--model", help="Model for inspect: SUTs, as inspect eval --model takes it.")
+@click.option(
+    "--fail-when",
+    help='For inspect: SUTs, SCORER OP VALUE, e.g. "rating<4" (default: a score of I fails).',
+)
 @limit_options(timeout_default=60.0)
 @json_option
 @store_option
@@ -117,6 +121,7 @@ def one_run(
     agent: str,
     judge: str | None,
     model: str | None,
+    fail_when: str | None,
     limits: dict[str, Any],
     as_json: bool,
     store_dir: str,
@@ -133,7 +138,9 @@ def one_run(
                                 f" {', '.join(given)}")  # fmt: skip
     elif sut is None:
         raise InvalidConfig("Missing option '--sut' (or --like RUN_ID: as a stored run was)")
-    options = apply_limits(SutOptions(agent=agent, judge=judge, model=model), limits)
+    options = apply_limits(
+        SutOptions(agent=agent, judge=judge, model=model, fail_when=fail_when), limits
+    )
     with open_store(store_dir) as store:
         if like is not None:
             stored = rerun(store, like, attributes, seed=seed)

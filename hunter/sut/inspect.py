@@ -22,8 +22,13 @@ from typing import TYPE_CHECKING, Any
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Outcome, Run, Scenario, Trajectory
 from hunter.errors import HunterError, InvalidConfig, SutError, SutTimeout
-from hunter.inspect_interop.fail_rule import parse_fail_rule
-from hunter.inspect_interop.logs import check_rule_matches, samples_of_log, score_names
+from hunter.inspect_interop.fail_rule import check_default_rule_judges, parse_fail_rule
+from hunter.inspect_interop.logs import (
+    check_rule_matches,
+    samples_of_log,
+    score_names,
+    score_values,
+)
 from hunter.inspect_interop.space import (
     check_override_types,
     load_task_function,
@@ -379,8 +384,11 @@ class InspectSut(Sut):
         if len(samples) > 1:
             return SutError(self._many_samples(samples, attributes))
         sample = samples[0]
-        try:  # a rule naming no scorer of the task is the setup's error, not one sample's
-            check_rule_matches(self.rule, score_names((log.samples or [])[0].scores))
+        scores = (log.samples or [])[0].scores
+        try:  # a rule naming no scorer of the task, or no rule for a scorer of numbers (which
+            # would pass every sample), is the setup's error, not one sample's
+            check_rule_matches(self.rule, score_names(scores))
+            check_default_rule_judges(self.rule, {k: [v] for k, v in score_values(scores).items()})
         except HunterError as exc:
             return SutError(str(exc))
         if self._timed_out(log):  # before a missing score: the limit is why it has none

@@ -289,6 +289,14 @@ def rated(tone: Literal["calm", "urgent"] = "calm") -> Task:
     return Task(dataset=samples, solver=scripted_answer(), scorer=rating())
 
 
+@task
+def one_rating(tone: Literal["calm", "urgent"] = "calm") -> Task:
+    """One sample, rated 3 when urgent and 8 when calm."""
+    rating_of = 3 if tone == "urgent" else 8
+    sample = Sample(input="write something", metadata={"rating": rating_of})
+    return Task(dataset=[sample], solver=scripted_answer(), scorer=rating())
+
+
 @scorer(metrics=[mean()])
 def rating():  # type: ignore[no-untyped-def]
     async def score(state: TaskState, target: Target) -> Score:

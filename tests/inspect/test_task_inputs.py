@@ -316,3 +316,23 @@ def test_a_word_that_minus_t_read_as_yaml_says_how_to_quote_it(tmp_path, capsys)
     code, out, err = _cli(capsys, "hunt", "r1", "-T", "with_sandbox_tasks=no", "--store", store)
     assert code == 2 and "only at the origin's value: -T 'with_sandbox_tasks=\"no\"'" in err, err
     assert "Inspect read -T with_sandbox_tasks=no as False" in err
+
+
+def test_a_scorer_of_numbers_needs_a_rule_on_the_command_line_too(tmp_path, capsys):
+    """Without --fail-when a rating never fails (the default rule fails a score of I): each
+    run says so as its SUT error instead of passing; with a rule, the rating is judged."""
+    store = str(tmp_path / "store")
+    base = ("run", "--sut", f"inspect:{TASK}@one_rating", "--model", "mockllm/model")
+    code, out, err = _cli(capsys, *base, "--attributes", "tone=urgent", "--json", "--store", store)
+    run = json.loads(out)
+    assert code == 0 and not run["failed"], err
+    assert "gives numbers" in run["error"] and "--fail-when" in run["error"]
+    rule = ("--fail-when", "rating<4")
+    code, out, err = _cli(
+        capsys, *base, *rule, "--attributes", "tone=urgent", "--json", "--store", store
+    )
+    assert code == 0 and json.loads(out)["failed"] and json.loads(out)["error"] is None, err
+    code, out, err = _cli(
+        capsys, *base, *rule, "--attributes", "tone=calm", "--json", "--store", store
+    )
+    assert code == 0 and not json.loads(out)["failed"], err
