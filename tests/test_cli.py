@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fixtures.cli import run_cli
+from fixtures.cli import planted_campaign, run_cli
 
 from hunter.store import Store
 
@@ -14,25 +14,7 @@ from hunter.store import Store
 @pytest.fixture
 def campaign(tmp_path, capsys, data_dir, planted_sut):
     store = str(tmp_path / "store")
-    code, out, err = run_cli(
-        capsys,
-        "campaign",
-        "--map",
-        str(data_dir / "planted_map.yaml"),
-        "--space",
-        str(data_dir / "planted_space.yaml"),
-        "--sut",
-        planted_sut,
-        "--n",
-        "60",
-        "--seed",
-        "3",
-        "--json",
-        "--store",
-        store,
-    )
-    assert code == 0, err
-    return store, json.loads(out)
+    return store, planted_campaign(capsys, store, data_dir, planted_sut, 60)
 
 
 def test_campaign_json_and_runs(campaign, capsys):

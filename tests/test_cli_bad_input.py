@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from fixtures.cli import run_cli
+from fixtures.cli import planted_campaign, run_cli
 
 import hunter
 from hunter.errors import InvalidConfig
@@ -18,25 +16,7 @@ BAD_SEEDS = ["-1", "99999999999999999999999"]
 def campaign(tmp_path, capsys, data_dir, planted_sut):
     """A small stored campaign of the planted SUT with failed runs."""
     store = str(tmp_path / "store")
-    code, out, err = run_cli(
-        capsys,
-        "campaign",
-        "--map",
-        str(data_dir / "planted_map.yaml"),
-        "--space",
-        str(data_dir / "planted_space.yaml"),
-        "--sut",
-        planted_sut,
-        "--n",
-        "30",
-        "--seed",
-        "3",
-        "--json",
-        "--store",
-        store,
-    )
-    assert code == 0, err
-    result = json.loads(out)
+    result = planted_campaign(capsys, store, data_dir, planted_sut, 30)
     assert result["failed_run_ids"]
     return store, result
 

@@ -5,29 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from fixtures.cli import run_cli
+from fixtures.cli import planted_campaign, run_cli
 
 
 @pytest.fixture
 def store(tmp_path, capsys, data_dir, planted_sut) -> str:
     folder = str(tmp_path / "store")
-    code, _, err = run_cli(
-        capsys,
-        "campaign",
-        "--map",
-        str(data_dir / "planted_map.yaml"),
-        "--space",
-        str(data_dir / "planted_space.yaml"),
-        "--sut",
-        planted_sut,
-        "--n",
-        "30",
-        "--seed",
-        "3",
-        "--store",
-        folder,
-    )
-    assert code == 0, err
+    planted_campaign(capsys, folder, data_dir, planted_sut, 30)
     return folder
 
 
