@@ -265,14 +265,14 @@ def campaign_space(
     for spec in declared.attributes:
         dim = by_name.get(spec.name)
         if dim is not None:
-            _check_same(dim, spec)
+            check_same_dimension(dim, spec)
             if dim.bins is not None:
                 spec = replace(spec, bins=dim.bins)
         specs.append(spec)
     return Space(tuple(specs)).merged_with(coverage_map.dimensions)
 
 
-def _check_same(dim: AttributeSpec, spec: AttributeSpec) -> None:
+def check_same_dimension(dim: AttributeSpec, spec: AttributeSpec) -> None:
     """Raise when a map dimension and the space's attribute of its name differ.
 
     Raises:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from hunter.coverage import CoverageMap, Space, load_map, load_space
 from hunter.domain import Run
 from hunter.errors import InvalidConfig
+from hunter.flow.campaign import check_same_dimension
 from hunter.records import HuntSettings, HuntSetup
 from hunter.store import Store
 
@@ -96,8 +97,8 @@ def _check_map_fits(cmap: CoverageMap, space: Space, map_path: str) -> None:
     """
     for dim in cmap.dimensions:
         spec = space.get(dim.name)
-        if spec is not None and (spec.values, spec.range) != (dim.values, dim.range):
-            raise InvalidConfig(
-                f"--map {map_path}: dimension {dim.name!r} does not match the SUT's attribute"
-                " of that name"
-            )
+        if spec is not None:
+            try:
+                check_same_dimension(dim, spec)
+            except InvalidConfig as exc:
+                raise InvalidConfig(f"--map {map_path}: {exc}") from None
