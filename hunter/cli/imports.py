@@ -63,5 +63,8 @@ def import_inspect_command(
             out.print(line)
     for log in summary.unfinished_logs:
         out.print(Text(f"note: {log}"))  # one line: a path pastes back whole; data, not markup
+    for warning in summary.warnings:
+        for line in textwrap.wrap(f"warning: {warning}", 80, subsequent_indent="  "):
+            out.print(Text(line))
     if summary.failed_run_ids:
         out.print("failed runs: " + " ".join(summary.failed_run_ids))

@@ -32,6 +32,9 @@ class ImportSummary:
     unfinished_logs: tuple[UnfinishedLog, ...] = ()
     """The logs whose eval was cancelled or errored, with the samples a cancellation cut
     short (not stored: they neither passed nor failed)."""
+    warnings: tuple[str, ...] = ()
+    """How the samples were judged that the user should know (a scorer of numbers under the
+    default rule, which passed every sample)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,7 @@ class ImportSummary:
             "campaign_ids": list(self.campaign_ids),
             "skipped": self.skipped,
             "unfinished_logs": [log.to_json() for log in self.unfinished_logs],
+            "warnings": list(self.warnings),
         }
 
 
@@ -149,7 +153,13 @@ def import_inspect(
                 failed.append(run.run_id)
     imported = len(samples) - skipped
     return ImportSummary(
-        imported, tuple(failed), errors, tuple(campaign_ids), skipped, logs.unfinished
+        imported,
+        tuple(failed),
+        errors,
+        tuple(campaign_ids),
+        skipped,
+        logs.unfinished,
+        logs.warnings,
     )
 
 

@@ -156,22 +156,18 @@ def failing_scorers(rule: FailRule | None, scores: Mapping[str, Any]) -> set[str
     return {name} if rule.compare(value) else set()
 
 
-def check_default_rule_judges(rule: FailRule | None, seen: Mapping[str, Sequence[Any]]) -> None:
-    """Refuse the default rule for a scorer that gives only numbers (or only true/false).
-
-    The default rule fails a sample on a score of ``I``, which such a scorer never gives: a
-    rating of 1 to 10 (inspect_evals' writingbench) would pass every sample in silence, as a
-    rule naming a misspelt scorer would. The user says what fails with ``--fail-when``.
+def default_rule_blind_spot(rule: FailRule | None, seen: Mapping[str, Sequence[Any]]) -> str | None:
+    """Why the default rule cannot fail these scores, or None: a scorer that gives only
+    numbers (or only true/false) is never ``I``, so a rating of 1 to 10 (inspect_evals'
+    writingbench) passes every sample. The contract keeps the default rule as it is; the user
+    is told, with a rule to adapt (``--fail-when``), rather than left to find every sample passed.
 
     Args:
         rule: the parsed ``--fail-when``; None is the default rule.
-        seen: every value each scorer (and ``SCORER.KEY`` of a dict score) gave in the logs.
-
-    Raises:
-        InvalidConfig: naming the first such scorer, the values it gave and a rule to adapt.
+        seen: every value each scorer (and ``SCORER.KEY`` of a dict score) gave.
     """
     if rule is not None:
-        return
+        return None
     for name, values in seen.items():
         if not values or not all(isinstance(v, int | float) for v in values):
             continue  # letters (or text, or dicts judged by their entries): the rule reads them
@@ -181,7 +177,8 @@ def check_default_rule_judges(rule: FailRule | None, seen: Mapping[str, Sequence
             low, high = min(map(float, values)), max(map(float, values))
             gives = f"numbers ({low:g} to {high:g})" if low < high else f"numbers (all {low:g})"
             example = f"{name}<{round((low + high) / 2, 2):g}"
-        raise InvalidConfig(
+        return (
             f"scorer {name!r} gives {gives}, which the default rule (a score of I fails) never"
             f" fails: say what fails with --fail-when, e.g. --fail-when '{example}'"
         )
+    return None

@@ -19,7 +19,7 @@ from hunter.domain import Value, Verdict
 from hunter.errors import InvalidConfig
 from hunter.inspect_interop.fail_rule import (
     FailRule,
-    check_default_rule_judges,
+    default_rule_blind_spot,
     failing_scorers,
     parse_fail_rule,
 )
@@ -406,6 +406,9 @@ class InspectLogs:
 
     samples: tuple[ImportedSample, ...]
     unfinished: tuple[UnfinishedLog, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What the user should know of how the samples were judged (a scorer of numbers under
+    the default rule: every sample passed)."""
 
 
 def cut_short(log: EvalLog, sample: EvalSample) -> bool:
@@ -435,8 +438,8 @@ def read_logs(paths: Sequence[str], fail_when: str | None = None) -> InspectLogs
     Raises:
         InvalidConfig: a bad ``fail_when``; a missing or corrupt log, or a finished one with
             no samples; no finished sample in any log; a rule whose scorer no scored sample
-            of the logs has (a typo would otherwise pass everything); no rule for a scorer of
-            numbers, which the default rule would pass every time.
+            of the logs has (a typo would otherwise pass everything). No rule for a scorer
+            of numbers, which the default rule passes every time, is a warning.
     """
     rule = parse_fail_rule(fail_when)
     out: list[ImportedSample] = []
@@ -459,8 +462,8 @@ def read_logs(paths: Sequence[str], fail_when: str | None = None) -> InspectLogs
     if not out and unfinished:
         raise InvalidConfig(f"no finished sample to import: {unfinished[0]}")
     check_rule_matches(rule, set(seen))
-    check_default_rule_judges(rule, seen)
-    return InspectLogs(tuple(out), tuple(unfinished))
+    blind = default_rule_blind_spot(rule, seen)
+    return InspectLogs(tuple(out), tuple(unfinished), (blind,) if blind else ())
 
 
 def score_values(scores: Mapping[str, Any] | None) -> dict[str, Any]:

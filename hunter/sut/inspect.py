@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from hunter.coverage import Space
 from hunter.domain import AttributeDict, AttributeSpec, Outcome, Run, Scenario, Trajectory
 from hunter.errors import HunterError, InvalidConfig, SutError, SutTimeout
-from hunter.inspect_interop.fail_rule import check_default_rule_judges, parse_fail_rule
+from hunter.inspect_interop.fail_rule import default_rule_blind_spot, parse_fail_rule
 from hunter.inspect_interop.logs import (
     check_rule_matches,
     samples_of_log,
@@ -385,12 +385,12 @@ class InspectSut(Sut):
             return SutError(self._many_samples(samples, attributes))
         sample = samples[0]
         scores = (log.samples or [])[0].scores
-        try:  # a rule naming no scorer of the task, or no rule for a scorer of numbers (which
-            # would pass every sample), is the setup's error, not one sample's
+        try:  # a rule naming no scorer of the task is the setup's error, not one sample's
             check_rule_matches(self.rule, score_names(scores))
-            check_default_rule_judges(self.rule, {k: [v] for k, v in score_values(scores).items()})
         except HunterError as exc:
             return SutError(str(exc))
+        seen = {name: [value] for name, value in score_values(scores).items()}
+        blind = default_rule_blind_spot(self.rule, seen)  # shown with the run, never hidden
         if self._timed_out(log):  # before a missing score: the limit is why it has none
             return SutTimeout(f"Inspect sample timed out after {self.time_limit} s (--timeout)")
         if sample.error:
@@ -401,6 +401,8 @@ class InspectSut(Sut):
             extra["inspect_ignored_attributes"] = ignored
         if self.fixed:
             extra["inspect_task_args"] = dict(self.fixed)
+        if blind:
+            extra["warnings"] = [*extra.get("warnings", []), blind]
         seconds = _sample_seconds(log)
         return Trajectory(sample.verdicts, sample.events, extra), seconds
 

@@ -13,7 +13,7 @@ import pytest
 from hunter.cli import main
 from hunter.errors import InvalidConfig
 from hunter.inspect_interop import read_inspect_logs
-from hunter.inspect_interop.logs import HEAD_EVENTS, MAX_EVENTS, sample_events
+from hunter.inspect_interop.logs import HEAD_EVENTS, MAX_EVENTS, read_logs, sample_events
 from hunter.store import Store
 
 TASK = Path(__file__).parent / "planted_task.py"
@@ -184,30 +184,33 @@ def test_an_inspect_error_message_is_one_line_of_plain_text():
     assert _error_text("") == "no message"
 
 
-def test_a_scorer_of_numbers_needs_a_rule(tmp_path, capsys):
-    """The default rule fails a score of I, which a rating never is: without ``--fail-when``
-    every sample would pass, so the import is refused, as for a misspelt scorer."""
+def test_a_scorer_of_numbers_under_the_default_rule_is_a_warning(tmp_path, capsys):
+    """The default rule fails a score of I, which a rating never is: every sample passes, as
+    the contract's default says, and the import says so loudly, with a rule to adapt."""
     from inspect_ai import eval as inspect_eval
     from planted_task import RATINGS
 
     (log,) = inspect_eval(f"{TASK}@rated", model="mockllm/model", log_dir=str(tmp_path))
     path = str(log.location)
-    with pytest.raises(InvalidConfig) as info:
-        read_inspect_logs([path])
+    (blind,) = read_logs([path]).warnings
     low, high = min(RATINGS.values()), max(RATINGS.values())
-    assert f"scorer 'rating' gives numbers ({low:g} to {high:g})" in str(info.value)
-    suggested = str(info.value).split("--fail-when ")[-1].strip("'")
-    samples = read_inspect_logs([path], suggested)
+    assert f"scorer 'rating' gives numbers ({low:g} to {high:g})" in blind
+    suggested = blind.split("--fail-when ")[-1].strip("'")
+    judged = read_logs([path], suggested)
     middle = (low + high) / 2
-    assert {s.extra["inspect_sample_id"]: s.failed for s in samples} == {
+    assert judged.warnings == ()
+    assert {s.extra["inspect_sample_id"]: s.failed for s in judged.samples} == {
         name: rating < middle for name, rating in RATINGS.items()
     }
     store = tmp_path / "store"
-    code = main(["import", "inspect", path, "--store", str(store)])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "--fail-when 'rating<" in err
-    with Store(store) as s:
-        assert s.runs() == []
+    code = main(["import", "inspect", path, "--json", "--store", str(store)])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 0 and summary["runs"] == len(RATINGS) and summary["failed_run_ids"] == []
+    assert summary["warnings"] == [blind]
+    code = main(["import", "inspect", path, "--store", str(tmp_path / "other")])
+    out = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "warning: scorer 'rating' gives numbers" in out
 
 
 def test_an_eval_set_folder_imports_the_logs_in_it(tmp_path, capsys):
