@@ -115,12 +115,9 @@ def test_executor_names_an_address_it_cannot_connect_to():
     "command",
     [
         ["show", "r71"],
-        ["runs"],
-        ["runs", "--json"],
-        ["hunts"],
+        ["runs", "--hunt", "h1"],
         ["report", "h1"],
         ["report", "h1", "--format", "html"],
-        ["proposals"],
         ["brief", "h1"],
     ],
 )
@@ -129,6 +126,26 @@ def test_a_command_that_only_reads_never_creates_a_store(tmp_path, capsys, comma
     code, out, err = run_cli(capsys, *command, "--store", str(missing))
     assert code == 2 and out == "" and err.count("\n") == 1, err
     assert f"no run store at {missing} (hunter.db not found)" in err
+    assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "empty"),
+    [
+        (["runs"], "no runs match"),
+        (["runs", "--json"], "[]"),
+        (["hunts"], "no hunts in this store"),
+        (["hunts", "--json"], "[]"),
+        (["proposals"], "no pending proposals"),
+        (["proposals", "--json"], "[]"),
+    ],
+)
+def test_a_listing_of_no_store_lists_nothing_and_creates_nothing(tmp_path, capsys, command, empty):
+    """As of an empty store (a fresh machine's ``hunter runs`` in a folder with no ``runs/``),
+    exit 0; the folder is not created."""
+    missing = tmp_path / "nonexistent" / "dir"
+    code, out, err = run_cli(capsys, *command, "--store", str(missing))
+    assert code == 0 and out.strip().startswith(empty) and err == "", err
     assert not (tmp_path / "nonexistent").exists()
 
 

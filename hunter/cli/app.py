@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -45,6 +46,14 @@ def open_store(store_dir: str, *, create: bool = True) -> Store:
     from hunter.store import Store
 
     return Store(store_dir, create=create)
+
+
+def no_store_yet(store_dir: str) -> bool:
+    """Whether ``--store`` names a folder with no store in it: a listing then lists nothing
+    (as of an empty store) without creating one there."""
+    from hunter.store import DB_NAME
+
+    return store_dir != ":memory:" and not (Path(store_dir) / DB_NAME).is_file()
 
 
 def given_on_command_line(names: Iterable[str]) -> list[str]:

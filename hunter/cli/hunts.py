@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from hunter.cli.app import cli, json_option, open_store, out, print_json, store_option
+from hunter.cli.app import cli, json_option, no_store_yet, open_store, out, print_json, store_option
 from hunter.records import CALLABLE_PREFIX
 
 
@@ -16,8 +16,10 @@ def hunts(as_json: bool, store_dir: str) -> None:
     """List stored hunts: origin run, status, verdict, simulations and why each stopped."""
     from hunter.api import hunt_rows
 
-    with open_store(store_dir, create=False) as store:
-        rows = hunt_rows(store)
+    rows = []
+    if not no_store_yet(store_dir):
+        with open_store(store_dir, create=False) as store:
+            rows = hunt_rows(store)
     if as_json:
         print_json(rows)
         return

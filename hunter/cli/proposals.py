@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 import click
 
 from hunter.cli.app import (
     cli,
     json_option,
+    no_store_yet,
     open_store,
     out,
     print_json,
@@ -26,9 +28,12 @@ def proposals(ctx: click.Context, as_json: bool, store_dir: str, show_all: bool)
     if ctx.invoked_subcommand is not None:
         ctx.obj = store_dir
         return
-    with open_store(store_dir, create=False) as store:
-        items = store.proposals(None if show_all else "pending")
-        hidden = 0 if show_all else len(store.proposals()) - len(items)
+    items: list[Any] = []
+    hidden = 0
+    if not no_store_yet(store_dir):
+        with open_store(store_dir, create=False) as store:
+            items = store.proposals(None if show_all else "pending")
+            hidden = 0 if show_all else len(store.proposals()) - len(items)
     from hunter.analysis.proposal_words import proposal_words
 
     if as_json:

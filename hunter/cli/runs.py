@@ -11,6 +11,7 @@ from rich.table import Table
 from hunter.cli.app import (
     cli,
     json_option,
+    no_store_yet,
     open_store,
     out,
     print_json,
@@ -41,6 +42,12 @@ def runs(
     store_dir: str,
 ) -> None:
     """List stored runs, one line each (hunter show RUN_ID for one in full)."""
+    if no_store_yet(store_dir) and campaign_id is None and hunt_id is None:
+        if as_json:
+            print_json([])
+        else:
+            out.print("no runs match")
+        return
     with open_store(store_dir, create=False) as store:
         if campaign_id is not None:
             store.campaign(campaign_id)  # an unknown ID is an error, not an empty list
